@@ -1,0 +1,28 @@
+package org.seer4j.app;
+
+import org.seer4j.core.config.ConfigException;
+import picocli.CommandLine;
+
+/** Builds the picocli command line with seer4j's error handling: user mistakes exit 2 with one clear message. */
+public final class Cli {
+    public static final int USAGE_ERROR = 2;
+
+    private Cli() {
+    }
+
+    public static CommandLine commandLine(Object command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof ConfigException || ex instanceof UserException || ex instanceof IllegalArgumentException) {
+                line.getErr().println("seer4j: " + ex.getMessage());
+                return USAGE_ERROR;
+            }
+            throw ex;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("seer4j: " + ex.getMessage());
+            return USAGE_ERROR;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,26 @@
+package org.seer4j.app;
+
+import org.seer4j.app.cli.RegnetCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code seer4j} command line. Bad input exits with 2 and a message, never a stack trace. */
+@Command(name = "seer4j", mixinStandardHelpOptions = true, version = "seer4j 0.1.0",
+        description = "SEER-style self-supervised pretraining on the JVM: RegNet trunks, SwAV, DJL or TensorFlow.",
+        subcommands = {RegnetCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return Cli.commandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}

@@ -1,0 +1,43 @@
+package org.seer4j.core.config;
+
+import java.util.List;
+import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.Rounding;
+
+/**
+ * The {@code model} section: which RegNet trunk, and the SwAV projection head on top of it.
+ *
+ * @param arch          a preset name (see {@code seer4j regnet --list}) or {@code custom}
+ * @param custom        the design-space point when {@code arch} is {@code custom}, else null
+ * @param rounding      group-width rounding convention applied to the preset
+ * @param stemStride    2 as published; 1 keeps resolution for small images (28x28)
+ * @param headDims      widths of the projection MLP after the trunk; the last is the embedding size
+ * @param headBatchNorm BN between the head's linear layers (SwAV ImageNet: yes; SEER: no)
+ */
+public record ModelConfig(String arch, RegNetSpec custom, Rounding rounding, int stemStride, List<Integer> headDims,
+                          boolean headBatchNorm) {
+
+    public static final String CUSTOM = "custom";
+
+    public ModelConfig {
+        Check.present("model.arch", arch);
+        if (CUSTOM.equals(arch) && custom == null) {
+            throw new ConfigException("model.arch", "is custom, so model.depth, w0, wa, wm and group_width are required");
+        }
+        Check.present("model.rounding", rounding);
+        if (stemStride != 1 && stemStride != 2) {
+            throw new ConfigException("model.stem_stride", "must be 1 or 2, got " + stemStride);
+        }
+        headDims = List.copyOf(Check.present("model.head_dims", headDims));
+        if (headDims.isEmpty()) throw new ConfigException("model.head_dims", "needs at least the embedding size");
+        for (int d : headDims) Check.positive("model.head_dims", d);
+    }
+
+    public static ModelConfig defaults() {
+        return new ModelConfig("regnet_y_400mf", null, Rounding.PYCLS, 2, List.of(2048, 128), true);
+    }
+
+    public int embeddingDim() {
+        return headDims.get(headDims.size() - 1);
+    }
+}
