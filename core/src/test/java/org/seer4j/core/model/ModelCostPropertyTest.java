@@ -66,6 +66,51 @@ class ModelCostPropertyTest {
         }
     }
 
+    @Test
+    void costsMatchASumOverTheParameterLayout() {
+        Random r = new Random(11);
+        for (int n = 0; n < CASES; n++) {
+            RegNetPlan plan = RegNetGenerator.plan(RandomSpecs.next(r));
+            HeadSpec head = r.nextBoolean() ? null : new HeadSpec(plan.outWidth(),
+                    r.nextBoolean() ? List.of(1 + r.nextInt(300)) : List.of(1 + r.nextInt(300), 1 + r.nextInt(64)),
+                    r.nextBoolean());
+            ModelDefinition model = new ModelDefinition(plan, 1 + r.nextInt(2), head,
+                    head == null ? 0 : r.nextInt(500), r.nextBoolean() ? 0 : 1 + r.nextInt(100));
+            int resolution = 1 + r.nextInt(300);
+
+            assertThat(ModelCost.of(model, resolution)).as("%s at %d", model, resolution)
+                    .isEqualTo(fromLayout(model, resolution));
+        }
+    }
+
+    /**
+     * Parameters: the trainable sizes. MACs: each weight's size times the area it slides over, read off its
+     * name (f.a runs at the block input's resolution, everything else in a block at the stage's output, SE at 1x1).
+     */
+    static ModelCost fromLayout(ModelDefinition model, int resolution) {
+        int[] side = new int[model.trunk().stages().size() + 1];
+        side[0] = (resolution - 1) / model.stemStride() + 1;
+        for (int s = 1; s < side.length; s++) side[s] = (side[s - 1] - 1) / 2 + 1;
+        long params = 0, macs = 0;
+        for (ParameterSpec p : ParameterLayout.of(model)) {
+            if (p.trainable()) params += p.size();
+            String[] parts = p.name().split("\\.");
+            long area = switch (p.kind()) {
+                case LINEAR_WEIGHT, PROTOTYPES -> 1;
+                case CONV_WEIGHT -> {
+                    if (parts[0].equals("stem")) yield (long) side[0] * side[0];
+                    int stage = Integer.parseInt(parts[1].substring("block".length()));
+                    boolean firstBlock = parts[2].endsWith("-0");
+                    int at = parts[4].equals("a") && firstBlock ? stage - 1 : stage;
+                    yield parts[4].equals("se") ? 1 : (long) side[at] * side[at];
+                }
+                default -> 0;
+            };
+            macs += area * p.size();
+        }
+        return new ModelCost(params, macs);
+    }
+
     /** Each stage as one first block plus (depth - 1) identical blocks; sides by ceil(h / stride). */
     static ModelCost closedForm(RegNetPlan plan, int stemStride, int classes, int resolution) {
         long side = ceilDiv(resolution, stemStride);

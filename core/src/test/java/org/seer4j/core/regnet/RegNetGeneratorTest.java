@@ -20,6 +20,15 @@ class RegNetGeneratorTest {
     }
 
     @Test
+    void quantisationRoundsHalfWayWidthsToEvenMultiplesOfEight() {
+        // u = 40, 80, 120, 160 -> s = 0, 1, 1, 2 -> 40, 40 * 2.5 / 8 = 12.5 -> 12 * 8, 40 * 6.25 / 8 = 31.25 -> 31 * 8.
+        RegNetPlan plan = RegNetGenerator.plan(RegNetSpec.y(4, 40, 40, 2.5, 8));
+
+        assertThat(widths(plan)).containsExactly(40, 96, 248);
+        assertThat(depths(plan)).containsExactly(1, 2, 1);
+    }
+
+    @Test
     void aHalfWayBottleneckRoundsToEvenUnderPyclsAndUpUnderTorchvision() {
         // 392 / 16 = 24.5: pycls rounds half to even (24 * 16), torchvision adds g/2 and floors (25 * 16).
         assertThat(Rounding.PYCLS.compatible(392, 1.0, 16)).containsExactly(384, 16);
