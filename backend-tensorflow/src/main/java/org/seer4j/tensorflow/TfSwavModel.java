@@ -14,6 +14,7 @@ import org.seer4j.core.port.MultiCropBatch;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
+import org.seer4j.core.swav.EmbeddingQueue;
 import org.seer4j.core.tensor.Tensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -34,7 +35,7 @@ import org.tensorflow.types.TFloat32;
  */
 final class TfSwavModel implements SwavModel {
     private static final String MOMENTUM = "momentum.";
-    private static final String QUEUE = "queue";
+    private static final String QUEUE = "queue.";
 
     private final ModelDefinition def;
     private final EngineSettings settings;
@@ -48,7 +49,8 @@ final class TfSwavModel implements SwavModel {
     private final Placeholder<TFloat32> inferInput;
     private final Operand<TFloat32> inferPooled;
     private final Operand<TFloat32> inferLogits;
-    private final EmbeddingFifo queue;
+    /** One queue per assigning crop, empty when swav.queue_length is 0. */
+    private final List<EmbeddingQueue> queues = new ArrayList<>();
 
     TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
         if (settings.collective() != null && settings.collective().worldSize() > 1) {
@@ -89,9 +91,11 @@ final class TfSwavModel implements SwavModel {
             }
             VariableStore.load(session, vars.momentumByName(), zeros);
             int queueLength = settings.swav() == null ? 0 : settings.swav().queueLength();
-            queue = queueLength > 0 && def.head() != null
-                    ? new EmbeddingFifo(settings.views().assignCrops().size(), queueLength, def.head().outWidth())
-                    : null;
+            if (queueLength > 0 && def.head() != null) {
+                for (int i = 0; i < settings.views().assignCrops().size(); i++) {
+                    queues.add(new EmbeddingQueue(queueLength, def.head().outWidth()));
+                }
+            }
         } catch (RuntimeException e) {
             if (s != null) s.close();
             graph.close();
@@ -112,7 +116,7 @@ final class TfSwavModel implements SwavModel {
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         long t0 = System.nanoTime();
         TrainingGraph g = trainingGraph(batch);
-        boolean fill = queue != null && plan.iteration() >= settings.swav().queueStartIteration();
+        boolean fill = !queues.isEmpty() && plan.iteration() >= settings.swav().queueStartIteration();
         List<TFloat32> fed = new ArrayList<>();
         try {
             Session.Runner runner = feed(g, batch, plan, fed);
@@ -131,12 +135,13 @@ final class TfSwavModel implements SwavModel {
                 } catch (TFInvalidArgumentException e) {
                     if (String.valueOf(e.getMessage()).contains("assertion failed")) {
                         throw new IllegalStateException("loss is not finite at step " + plan.iteration()
-                                + "; the model was left as it was before the step", e);
+                                + "; training stopped before updating the weights (lower the learning rate, check"
+                                + " the input data for NaN/inf, or resume from an earlier checkpoint)", e);
                     }
                     throw e;
                 }
                 long t2 = System.nanoTime();
-                for (int i = 0; i < embeddings.size(); i++) queue.push(i, embeddings.get(i));
+                for (int i = 0; i < embeddings.size(); i++) queues.get(i).push(embeddings.get(i));
                 return new StepResult(loss, t1 - t0, 0, t2 - t1, System.nanoTime() - t2);
             }
         } finally {
@@ -172,12 +177,13 @@ final class TfSwavModel implements SwavModel {
             fed.add(t);
             runner.feed(g.inputs.get(i), t);
         }
-        if (plan.useQueue() && queue == null) {
-            throw new IllegalStateException("step " + plan.iteration() + " asks for the queue but swav.queue_length is 0");
+        if (plan.useQueue() && (queues.isEmpty() || plan.iteration() < settings.swav().queueStartIteration())) {
+            throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but"
+                    + " swav.queue_length is 0 or the queue starts later");
         }
         int width = def.head().outWidth();
         for (int i = 0; i < g.queueFeeds.size(); i++) {
-            TFloat32 t = plan.useQueue() ? TfTensors.toTf(queue.rows(i), queue.length(), width)
+            TFloat32 t = plan.useQueue() ? TfTensors.toTf(queues.get(i).contents())
                     : TfTensors.toTf(new float[0], 0, width);
             fed.add(t);
             runner.feed(g.queueFeeds.get(i), t);
@@ -239,7 +245,7 @@ final class TfSwavModel implements SwavModel {
     @Override
     public Map<String, Tensor> trainingState() {
         Map<String, Tensor> state = VariableStore.read(session, vars.momentumBuffers(), MOMENTUM);
-        if (queue != null) state.put(QUEUE, queue.toTensor());
+        for (int i = 0; i < queues.size(); i++) state.put(QUEUE + i, queues.get(i).contents());
         return state;
     }
 
@@ -249,14 +255,33 @@ final class TfSwavModel implements SwavModel {
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             if (e.getKey().startsWith(MOMENTUM)) {
                 momentum.put(e.getKey().substring(MOMENTUM.length()), e.getValue());
-            } else if (e.getKey().equals(QUEUE)) {
-                if (queue == null) throw new IllegalArgumentException("state has a queue but swav.queue_length is 0");
-                queue.load(e.getValue());
+            } else if (e.getKey().startsWith(QUEUE)) {
+                int i = queueIndex(e.getKey());
+                Tensor t = e.getValue();
+                if (t.rank() != 2 || t.dim(0) != queues.get(i).length() || t.dim(1) != queues.get(i).dim()) {
+                    throw new IllegalArgumentException(e.getKey() + " must be [" + queues.get(i).length() + ", "
+                            + queues.get(i).dim() + "], got " + t);
+                }
+                // rows never pushed are zero; a restored queue counts as full once its last row is set
+                boolean full = false;
+                for (int j = (t.dim(0) - 1) * t.dim(1); j < t.size(); j++) full |= t.get(j) != 0f;
+                queues.set(i, EmbeddingQueue.restore(t, full ? t.dim(0) : 0));
             } else {
                 throw new IllegalArgumentException("unknown training state entry '" + e.getKey() + "'");
             }
         }
         VariableStore.load(session, vars.momentumByName(), momentum);
+    }
+
+    private int queueIndex(String key) {
+        try {
+            int i = Integer.parseInt(key.substring(QUEUE.length()));
+            if (i >= 0 && i < queues.size()) return i;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("training state '" + key + "' names no queue of this model ("
+                + queues.size() + " queues)");
     }
 
     @Override
