@@ -39,7 +39,7 @@ final class TfVariable {
     private final Placeholder<TFloat32> feed;
     private final AssignVariableOp assign;
 
-    private TfVariable(Ops tf, String name, Kind kind, int[] interchangeShape) {
+    private TfVariable(Ops tf, String role, String name, Kind kind, int[] interchangeShape) {
         this.name = name;
         this.kind = kind;
         this.interchangeShape = interchangeShape.clone();
@@ -48,18 +48,19 @@ final class TfVariable {
                 : interchangeShape.clone();
         Ops v = tf.withSubScope(opName(name));
         this.handle = v.withName("handle").varHandleOp(TFloat32.class, TfTensors.shape(internalShape),
-                VarHandleOp.sharedName(opName(name))).asOutput();
+                VarHandleOp.sharedName(role + "/" + opName(name))).asOutput();
         this.read = v.withName("read").readVariableOp(handle, TFloat32.class).asOutput();
         this.feed = v.withName("feed").placeholder(TFloat32.class, Placeholder.shape(TfTensors.shape(internalShape)));
         this.assign = v.withName("load").assignVariableOp(handle, feed);
     }
 
-    static TfVariable create(Ops tf, String name, Kind kind, int... interchangeShape) {
+    /** {@code role} keeps resources apart that share a name (a weight and its momentum buffer). */
+    static TfVariable create(Ops tf, String role, String name, Kind kind, int... interchangeShape) {
         if (kind == Kind.CONV && interchangeShape.length != 4) {
             throw new IllegalArgumentException(name + ": a convolution filter needs an OIHW shape, got "
                     + Arrays.toString(interchangeShape));
         }
-        return new TfVariable(tf, name, kind, interchangeShape);
+        return new TfVariable(tf, role, name, kind, interchangeShape);
     }
 
     /** TensorFlow op names allow dots and dashes but no leading underscore; interchange names fit as they are. */

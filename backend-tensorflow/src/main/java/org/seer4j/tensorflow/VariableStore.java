@@ -30,7 +30,7 @@ final class VariableStore {
     TfVariable get(String name, TfVariable.Kind kind, int... interchangeShape) {
         TfVariable v = variables.get(name);
         if (v == null) {
-            v = TfVariable.create(tf, name, kind, interchangeShape);
+            v = TfVariable.create(tf, "variables", name, kind, interchangeShape);
             variables.put(name, v);
         } else if (v.kind() != kind || !Arrays.equals(v.interchangeShape(), interchangeShape)) {
             throw new IllegalStateException(name + " requested as " + kind + " " + Arrays.toString(interchangeShape)
@@ -56,7 +56,7 @@ final class VariableStore {
         Ops m = tf.withSubScope("momentum");
         for (TfVariable v : variables.values()) {
             if (v.kind().trainable()) {
-                momentum.put(v.name(), TfVariable.create(m, v.name(), v.kind(), v.interchangeShape()));
+                momentum.put(v.name(), TfVariable.create(m, "momentum", v.name(), v.kind(), v.interchangeShape()));
             }
         }
     }
