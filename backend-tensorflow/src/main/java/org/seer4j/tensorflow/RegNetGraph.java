@@ -31,11 +31,11 @@ final class RegNetGraph {
                   Operand<TFloat32> unbiasedBatchVar) {
     }
 
-    private final VariableStore vars;
+    private final WeightSource vars;
     private final ModelDefinition def;
     private final GroupedConv groupedConv;
 
-    RegNetGraph(VariableStore vars, ModelDefinition def, GroupedConv groupedConv) {
+    RegNetGraph(WeightSource vars, ModelDefinition def, GroupedConv groupedConv) {
         if (groupedConv == GroupedConv.AUTO) {
             throw new IllegalArgumentException("resolve AUTO grouped convolution before building a graph");
         }
@@ -88,16 +88,16 @@ final class RegNetGraph {
     private Operand<TFloat32> squeezeExcite(Ops tf, Operand<TFloat32> x, String p, int width, int seWidth) {
         Operand<TFloat32> s = tf.math.mean(x, tf.constant(new int[] {1, 2}), Mean.keepDims(true));
         s = tf.nn.biasAdd(conv(tf, s, p + ".fc1.weight", width, seWidth, 1, 1, 1),
-                vars.get(p + ".fc1.bias", TfVariable.Kind.BIAS, seWidth).read());
+                vars.value(p + ".fc1.bias", TfVariable.Kind.BIAS, seWidth));
         s = tf.nn.relu(s);
         s = tf.nn.biasAdd(conv(tf, s, p + ".fc2.weight", seWidth, width, 1, 1, 1),
-                vars.get(p + ".fc2.bias", TfVariable.Kind.BIAS, width).read());
+                vars.value(p + ".fc2.bias", TfVariable.Kind.BIAS, width));
         return tf.math.mul(x, tf.math.sigmoid(s));
     }
 
     /** torch-style convolution: padding k/2 on every side, so stride-2 outputs match torch's exactly. */
     Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, String name, int in, int out, int k, int stride, int groups) {
-        Operand<TFloat32> w = vars.get(name, TfVariable.Kind.CONV, out, in / groups, k, k).read();
+        Operand<TFloat32> w = vars.value(name, TfVariable.Kind.CONV, out, in / groups, k, k);
         List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
         String padding = "VALID";
         if (k > 1 && stride == 1) {
@@ -120,25 +120,30 @@ final class RegNetGraph {
 
     /** BatchNorm over every axis but the last; training mode uses and reports the batch statistics. */
     Operand<TFloat32> bn(Ops tf, Operand<TFloat32> x, String p, int c, boolean training, List<BnStat> stats) {
-        TfVariable gamma = vars.get(p + ".weight", TfVariable.Kind.BN_WEIGHT, c);
-        TfVariable beta = vars.get(p + ".bias", TfVariable.Kind.BN_BIAS, c);
-        TfVariable mean = vars.get(p + ".running_mean", TfVariable.Kind.RUNNING_MEAN, c);
-        TfVariable var = vars.get(p + ".running_var", TfVariable.Kind.RUNNING_VAR, c);
+        Operand<TFloat32> gamma = vars.value(p + ".weight", TfVariable.Kind.BN_WEIGHT, c);
+        Operand<TFloat32> beta = vars.value(p + ".bias", TfVariable.Kind.BN_BIAS, c);
         if (training) {
+            if (!(vars instanceof VariableStore store)) {
+                throw new IllegalStateException("training-mode BN needs variables for its running statistics");
+            }
+            TfVariable mean = store.get(p + ".running_mean", TfVariable.Kind.RUNNING_MEAN, c);
+            TfVariable var = store.get(p + ".running_var", TfVariable.Kind.RUNNING_VAR, c);
             Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.ofFloats(0));
-            FusedBatchNorm<TFloat32, TFloat32> f = tf.nn.fusedBatchNorm(x, gamma.read(), beta.read(), empty, empty,
+            FusedBatchNorm<TFloat32, TFloat32> f = tf.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
                     FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(true), FusedBatchNorm.dataFormat("NHWC"));
             // FusedBatchNormV3 reports the Bessel-corrected variance in training mode, as torch's running_var wants.
             stats.add(new BnStat(mean, var, f.batchMean(), f.batchVariance()));
             return f.y();
         }
-        return tf.nn.fusedBatchNorm(x, gamma.read(), beta.read(), mean.read(), var.read(),
+        Operand<TFloat32> mean = vars.value(p + ".running_mean", TfVariable.Kind.RUNNING_MEAN, c);
+        Operand<TFloat32> var = vars.value(p + ".running_var", TfVariable.Kind.RUNNING_VAR, c);
+        return tf.nn.fusedBatchNorm(x, gamma, beta, mean, var,
                 FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(false), FusedBatchNorm.dataFormat("NHWC")).y();
     }
 
     Operand<TFloat32> linear(Ops tf, Operand<TFloat32> x, String p, int in, int out) {
-        Operand<TFloat32> w = vars.get(p + ".weight", TfVariable.Kind.LINEAR, out, in).read();
-        Operand<TFloat32> b = vars.get(p + ".bias", TfVariable.Kind.BIAS, out).read();
+        Operand<TFloat32> w = vars.value(p + ".weight", TfVariable.Kind.LINEAR, out, in);
+        Operand<TFloat32> b = vars.value(p + ".bias", TfVariable.Kind.BIAS, out);
         return tf.nn.biasAdd(tf.linalg.matMul(x, w, MatMul.transposeB(true)), b);
     }
 
@@ -170,8 +175,11 @@ final class RegNetGraph {
         return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(sq, tf.constant(NORM_EPS_SQUARED))));
     }
 
-    TfVariable prototypes() {
-        return vars.get("prototypes.weight", TfVariable.Kind.LINEAR, def.prototypes(), def.head().outWidth());
+    static final String PROTOTYPES = "prototypes.weight";
+
+    /** The prototype matrix [K, D], torch Linear layout. */
+    Operand<TFloat32> prototypes() {
+        return vars.value(PROTOTYPES, TfVariable.Kind.LINEAR, def.prototypes(), def.head().outWidth());
     }
 
     /** Scores [N, K] of L2-normalised embeddings against the given (already normalised) prototypes. */

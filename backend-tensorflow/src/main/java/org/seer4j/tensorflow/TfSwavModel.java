@@ -74,7 +74,7 @@ final class TfSwavModel implements SwavModel {
             if (def.head() != null && def.prototypes() > 0) {
                 // declares the head and prototype variables, so weights() and loadWeights() see the whole model
                 RegNetGraph.scores(ti, RegNetGraph.l2Normalize(ti, net.head(ti, inferPooled, false, none)),
-                        net.prototypes().read());
+                        net.prototypes());
             }
             vars.declareMomentum();
             s = new Session(graph, SessionConfigs.of(settings.device(), settings.threads()));

@@ -56,7 +56,8 @@ final class TrainingGraph {
         }
         Operand<TFloat32> features = pooled.size() == 1 ? pooled.get(0) : tf.concat(pooled, tf.constant(0));
         Operand<TFloat32> z = RegNetGraph.l2Normalize(tf, net.head(tf.withSubScope("head"), features, true, stats));
-        TfVariable protoVar = net.prototypes();
+        net.prototypes();
+        TfVariable protoVar = vars.variable(RegNetGraph.PROTOTYPES);
         // SwAV normalises the prototype rows in place before every step; the gradient is taken at the result.
         Operand<TFloat32> protos = RegNetGraph.l2Normalize(tf, protoVar.read());
         Operand<TFloat32> scores = RegNetGraph.scores(tf, z, protos);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.seer4j.core.tensor.Tensor;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -18,7 +19,7 @@ import org.tensorflow.types.TFloat32;
  * momentum buffers of the trainable ones. Loading and reading go through ops built once, so neither grows the
  * graph.
  */
-final class VariableStore {
+final class VariableStore implements WeightSource {
     private final Ops tf;
     private final Map<String, TfVariable> variables = new LinkedHashMap<>();
     private final Map<String, TfVariable> momentum = new LinkedHashMap<>();
@@ -37,6 +38,11 @@ final class VariableStore {
                     + " but exists as " + v.kind() + " " + Arrays.toString(v.interchangeShape()));
         }
         return v;
+    }
+
+    @Override
+    public Operand<TFloat32> value(String name, TfVariable.Kind kind, int... interchangeShape) {
+        return get(name, kind, interchangeShape).read();
     }
 
     TfVariable variable(String name) {
