@@ -61,8 +61,12 @@ final class Overrides {
                 }
                 continue;
             }
-            if (e == null || !(e.value() instanceof Sequence seq)) {
-                throw new InvalidConfigException(origin, path, "is not a list here, so it has no item [" + index + "]");
+            if (e == null) {
+                throw new InvalidConfigException(origin, path, "is not written in the file, so it has no item ["
+                        + index + "] to change; set the whole list instead");
+            }
+            if (!(e.value() instanceof Sequence seq)) {
+                throw new InvalidConfigException(origin, path, "is " + e.value().describe() + ", not a list");
             }
             int n = Integer.parseInt(index);
             if (n >= seq.items().size()) {

@@ -1,6 +1,5 @@
 package org.seer4j.app.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +9,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.seer4j.app.config.ConfigNode.Entry;
 import org.seer4j.app.config.ConfigNode.Kind;
 import org.seer4j.app.config.ConfigNode.Mapping;
@@ -23,6 +24,8 @@ import org.seer4j.app.config.ConfigNode.Sequence;
  */
 final class YamlTree {
     /** Empty plain scalars ({@code swav:} with nothing under it) must read as null, not as the string "". */
+    /** SnakeYAML's position lines: {@code in 'reader', line 4, column 17:}. */
+    private static final Pattern MARK = Pattern.compile("in '[^']*', line (\\d+), column \\d+:?");
     private static final YAMLFactory FACTORY = YAMLFactory.builder()
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
 
@@ -133,17 +136,19 @@ final class YamlTree {
      * parsing a flow sequence", "expected ',' or ']', but got :") and let the line number point at the text.
      */
     private static InvalidConfigException malformed(JsonProcessingException e, String source, Origin fixedOrigin) {
-        JsonLocation loc = e.getLocation();
-        Origin at = fixedOrigin != null ? fixedOrigin
-                : new Origin(source, loc == null || loc.getLineNr() < 1 ? 0 : loc.getLineNr());
         String original = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         StringJoiner sentences = new StringJoiner("; ");
-        for (String line : original.split("\\R")) {
-            String trimmed = line.strip();
-            boolean quote = line.startsWith(" ") || trimmed.startsWith("in '") || trimmed.equals("^")
-                    || trimmed.isEmpty();
-            if (!quote) sentences.add(trimmed.replace("\\t(TAB)", "tab"));
+        int line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
+        for (String text : original.split("\\R")) {
+            String trimmed = text.strip();
+            Matcher mark = MARK.matcher(trimmed);
+            if (mark.matches()) {
+                line = Integer.parseInt(mark.group(1)); // the last mark is where the problem is
+            } else if (!text.startsWith(" ") && !trimmed.isEmpty()) {
+                sentences.add(trimmed.replace("\\t(TAB)", "tab"));
+            }
         }
+        Origin at = fixedOrigin != null ? fixedOrigin : new Origin(source, line);
         return new InvalidConfigException(at, null, "malformed YAML: " + sentences);
     }
 }
