@@ -18,6 +18,7 @@ import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.config.SwavConfig;
 import org.seer4j.core.config.TrainConfig;
 import org.seer4j.core.config.ViewsConfig;
+import org.seer4j.core.model.Models;
 import org.seer4j.core.regnet.RegNetSpec;
 import org.seer4j.core.regnet.Rounding;
 import org.seer4j.core.views.Augmentation;
@@ -65,14 +66,15 @@ final class ConfigBinder {
         ModelConfig d = ModelConfig.defaults();
         String arch = s.string("arch", d.arch());
         if (arch != null) arch = arch.strip().toLowerCase(Locale.ROOT);
-        Rounding rounding = Rounding.valueOf(s.choice("rounding", names(Rounding.values()),
-                d.rounding().name().toLowerCase(Locale.ROOT)).toUpperCase(Locale.ROOT));
+        // null (the default) keeps each preset's own convention; a name overrides it
+        Rounding rounding = s.string("rounding", null) == null ? d.rounding()
+                : Rounding.valueOf(s.choice("rounding", names(Rounding.values()), null).toUpperCase(Locale.ROOT));
         int stemStride = s.integer("stem_stride", d.stemStride());
         List<Integer> headDims = s.integers("head_dims", d.headDims());
         boolean headBatchNorm = s.bool("head_batch_norm", d.headBatchNorm());
         RegNetSpec custom = null;
         if (ModelConfig.CUSTOM.equals(arch)) {
-            custom = customTrunk(s, rounding);
+            custom = customTrunk(s, rounding == null ? Rounding.PYCLS : rounding);
         } else {
             for (String k : ConfigKeys.CUSTOM_MODEL) {
                 if (s.has(k)) throw s.error(k, "applies only when model.arch is custom (it is " + arch + ")");
@@ -80,7 +82,12 @@ final class ConfigBinder {
         }
         RegNetSpec trunk = custom;
         String finalArch = arch;
-        return construct(() -> new ModelConfig(finalArch, trunk, rounding, stemStride, headDims, headBatchNorm));
+        return construct(() -> {
+            ModelConfig m = new ModelConfig(finalArch, trunk, rounding, stemStride, headDims, headBatchNorm);
+            // resolve the preset and build the plan now, so an unknown arch is reported at its line
+            Models.trunk(m);
+            return m;
+        });
     }
 
     /**

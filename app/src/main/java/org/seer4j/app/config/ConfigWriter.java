@@ -22,6 +22,7 @@ import org.seer4j.core.config.SwavConfig;
 import org.seer4j.core.config.TrainConfig;
 import org.seer4j.core.config.ViewsConfig;
 import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.Rounding;
 import org.seer4j.core.views.Augmentation;
 import org.seer4j.core.views.CropGroup;
 
@@ -75,7 +76,7 @@ public final class ConfigWriter {
     private void model(ModelConfig m) {
         section("model");
         key("arch", string(m.arch()));
-        key("rounding", m.rounding().name().toLowerCase(Locale.ROOT));
+        key("rounding", rounding(m));
         key("stem_stride", m.stemStride());
         key("head_dims", m.headDims());
         key("head_batch_norm", m.headBatchNorm());
@@ -90,6 +91,16 @@ public final class ConfigWriter {
             key("se_ratio", t.seRatio());
             key("stem_width", t.stemWidth());
         }
+    }
+
+    /**
+     * null keeps the preset's own convention; a custom trunk carries its convention in its spec, so that one is
+     * written when it differs from what the loader assumes (pycls) for a custom trunk without the key.
+     */
+    private static String rounding(ModelConfig m) {
+        Rounding r = m.rounding();
+        if (r == null && m.custom() != null && m.custom().rounding() != Rounding.PYCLS) r = m.custom().rounding();
+        return r == null ? "null" : r.name().toLowerCase(Locale.ROOT);
     }
 
     private void views(ViewsConfig v) {

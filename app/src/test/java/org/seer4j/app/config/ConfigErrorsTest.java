@@ -165,6 +165,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anUnknownPresetIsRefusedWithTheNearestPresetName() {
+        assertThat(error("train: {steps: 5}\nmodel:\n  arch: regnet_y_400\n").getMessage())
+                .startsWith("cfg.yaml:3: model.arch: unknown RegNet 'regnet_y_400'; did you mean 'regnet_y_400mf'?");
+    }
+
+    @Test
+    void aBottleneckRatioPyclsCannotRoundIsRefusedAtItsLine() {
+        assertThat(error(custom("bottleneck", "1.5"))).hasMessage(
+                "cfg.yaml:8: model.bottleneck: pycls rounding needs an integral bottleneck ratio above 1, got 1.5");
+    }
+
+    @Test
     void aCustomTrunkWithoutItsDesignParametersIsRefused() {
         assertThat(error("model:\n  arch: custom\n  depth: 16\n"))
                 .hasMessage("cfg.yaml:1: model.w0: is required when model.arch is custom");

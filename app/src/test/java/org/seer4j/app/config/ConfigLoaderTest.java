@@ -153,6 +153,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void roundingLeftOutKeepsEachPresetsOwnAndANameOverridesIt() {
+        assertThat(yaml("model: {arch: regnet_y_800mf}\n").model().rounding()).isNull();
+        assertThat(yaml("model: {arch: regnet_y_800mf, rounding: null}\n").model().rounding()).isNull();
+        assertThat(yaml("model: {arch: regnet_y_800mf, rounding: pycls}\n").model().rounding()).isEqualTo(Rounding.PYCLS);
+        // a custom trunk without the key rounds the way pycls, VISSL and the SEER papers do
+        RunConfig custom = yaml("model: {arch: custom, depth: 16, w0: 48, wa: 27.89, wm: 2.09, group_width: 8}\n");
+        assertThat(custom.model().custom().rounding()).isEqualTo(Rounding.PYCLS);
+    }
+
+    @Test
     void optionalPathsAcceptNull() {
         RunConfig c = yaml("output:\n  dir: null\ndata:\n  labels: ~\n");
         assertThat(c.output().dir()).isNull();

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.model.Models;
+import org.seer4j.core.regnet.RegNetGenerator;
+import org.seer4j.core.regnet.Rounding;
 import org.seer4j.core.views.CropGroup;
 
 /** The files under configs/ load, and the published recipes say what the papers say. */
@@ -34,11 +37,14 @@ class ExampleConfigsTest {
     @Test
     void theSeerConfigHoldsThePublishedHyperparameters() {
         RunConfig c = ConfigLoader.load(CONFIGS.resolve("seer-regnet-y-256gf.yaml"));
-        var trunk = c.model().custom();
+        var trunk = Models.spec(c.model());
         assertThat(List.of(trunk.depth(), trunk.w0(), trunk.groupWidth())).containsExactly(27, 640, 373);
         assertThat(trunk.wa()).isEqualTo(230.83);
         assertThat(trunk.wm()).isEqualTo(2.53);
         assertThat(trunk.seRatio()).isEqualTo(0.25);
+        assertThat(trunk.rounding()).isEqualTo(Rounding.PYCLS);
+        // the stage widths the SEER reference lists for this trunk
+        assertThat(RegNetGenerator.plan(trunk).stages()).extracting(s -> s.width()).containsExactly(746, 1492, 4103, 10444);
         assertThat(c.model().headDims()).containsExactly(8192, 8192, 256);
         assertThat(c.model().headBatchNorm()).isFalse();
         assertThat(c.views().crops()).containsExactly(new CropGroup(2, 224, 0.14, 1.0), new CropGroup(4, 96, 0.05, 0.14));
