@@ -1,11 +1,7 @@
 package org.seer4j.app.config;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,6 +21,7 @@ import org.seer4j.core.regnet.RegNetSpec;
 import org.seer4j.core.regnet.Rounding;
 import org.seer4j.core.views.Augmentation;
 import org.seer4j.core.views.CropGroup;
+import org.seer4j.data.io.AtomicFiles;
 
 /**
  * Writes the effective configuration of a run as YAML that {@link ConfigLoader} reads back to an equal
@@ -56,21 +53,9 @@ public final class ConfigWriter {
         return w.out.toString();
     }
 
-    /** Writes to a temporary file beside {@code file} and renames it, so readers never see half a config. */
+    /** Writes through a temporary file and a rename (with fsync), so readers never see half a config. */
     public static void write(RunConfig config, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, toYaml(config), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, toYaml(config));
     }
 
     private void model(ModelConfig m) {
