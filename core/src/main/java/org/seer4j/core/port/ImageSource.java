@@ -10,6 +10,14 @@ public interface ImageSource {
 
     ImageStream open(long seed, long epoch, Shard shard);
 
+    /**
+     * Like {@link #open(long, long, Shard)} but starting at {@code startPosition} of the epoch's order (resume).
+     * Sources that can seek override this; the default reads and drops the images before it.
+     */
+    default ImageStream open(long seed, long epoch, Shard shard, long startPosition) {
+        return new StreamFromPosition(open(seed, epoch, shard), startPosition);
+    }
+
     default ImageStream open(long seed, long epoch) {
         return open(seed, epoch, Shard.ALL);
     }

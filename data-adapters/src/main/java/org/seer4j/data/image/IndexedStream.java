@@ -1,0 +1,82 @@
+package org.seer4j.data.image;
+
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+import org.seer4j.core.image.Shard;
+import org.seer4j.core.image.SourceImage;
+import org.seer4j.core.port.ImageStream;
+
+/**
+ * The stream shared by the sources: walks the positions of one shard in the epoch's order, maps each position
+ * to an item through the {@link EpochOrder}, loads it, and skips and counts what cannot be loaded.
+ */
+final class IndexedStream implements ImageStream {
+    private final EpochOrder order;
+    private final Shard shard;
+    private final LongFunction<Loaded> loader;
+    private final Runnable onClose;
+    private final Map<String, Long> skipped = new TreeMap<>();
+    private long nextPosition;
+    private SourceImage pending;
+    private long pendingPosition = -1;
+    private long position = -1;
+    private boolean closed;
+
+    IndexedStream(EpochOrder order, Shard shard, long startPosition, LongFunction<Loaded> loader, Runnable onClose) {
+        this.order = order;
+        this.shard = shard;
+        this.loader = loader;
+        this.onClose = onClose;
+        long start = Math.max(0, startPosition);
+        // first position >= start that belongs to this shard
+        long rem = Math.floorMod(start - shard.index(), (long) shard.count());
+        this.nextPosition = rem == 0 ? start : start + shard.count() - rem;
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (pending == null && !closed && nextPosition < order.size()) {
+            long p = nextPosition;
+            nextPosition += shard.count();
+            Loaded l = loader.apply(order.at(p));
+            if (l.ok()) {
+                pending = l.image();
+                pendingPosition = p;
+            } else {
+                skipped.merge(l.reason().key(), 1L, Long::sum);
+            }
+        }
+        return pending != null;
+    }
+
+    @Override
+    public SourceImage next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        SourceImage out = pending;
+        position = pendingPosition;
+        pending = null;
+        return out;
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public Map<String, Long> skipped() {
+        return Map.copyOf(skipped);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            onClose.run();
+        }
+    }
+}
