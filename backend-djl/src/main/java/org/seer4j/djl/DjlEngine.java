@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.Map;
+import org.seer4j.core.model.InitialWeights;
 import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.EngineSettings;
@@ -37,7 +38,7 @@ public final class DjlEngine implements Engine {
     /** Builds the model and loads the core's seeded initial weights (the same in every engine). */
     @Override
     public SwavModel open(ModelDefinition model, EngineSettings settings) {
-        throw new UnsupportedOperationException("PENDING InitialWeights");
+        return open(model, settings, InitialWeights.generate(model, settings.seed()), DataType.FLOAT32);
     }
 
     /** A model with the given starting weights; tests use FLOAT64 for finite-difference checks. */

@@ -29,6 +29,8 @@ import org.seer4j.djl.SwavNetwork.BnMode;
  */
 final class DjlSwavModel implements SwavModel {
     static final String PROTOTYPES = "prototypes.weight";
+    /** Training-state key of how many rows were pushed into each queue (decides when it is full). */
+    static final String QUEUED_ROWS = "queue.rows_pushed";
 
     private final ModelDefinition definition;
     private final EngineSettings settings;
@@ -37,6 +39,10 @@ final class DjlSwavModel implements SwavModel {
     private final SwavNetwork network;
     private final SgdLarcOptimizer optimizer;
     private final List<PtNDArray> queues = new ArrayList<>();
+    private long queuedRows;
+    private boolean prototypesNormalized;
+    /** Runs between the forward pass and backward (tests force a garbage collection there). */
+    private Runnable beforeBackward = () -> { };
 
     /** Embeddings and scores of every crop, crop-major ([crops * batch, D] and [crops * batch, K]). */
     private record Forward(PtNDArray embeddings, PtNDArray scores, int crops, int batch) {
@@ -62,15 +68,13 @@ final class DjlSwavModel implements SwavModel {
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         requireTraining();
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
-            long t0 = System.nanoTime();
-            Evaluated e;
-            long lossDone;
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                e = evaluate(step, batch, plan, BnMode.TRAIN, null, true);
+                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null, true);
                 double loss = checkedLoss(e.loss(), plan.iteration());
-                lossDone = System.nanoTime();
+                beforeBackward.run();
+                long b0 = System.nanoTime();
                 collector.backward(e.loss());
-                long backward = System.nanoTime() - lossDone;
+                long backward = System.nanoTime() - b0;
                 long u0 = System.nanoTime();
                 Grad.withoutGradient(() -> update(step, plan));
                 long update = System.nanoTime() - u0;
@@ -170,12 +174,12 @@ final class DjlSwavModel implements SwavModel {
                 NDIndex rows = new NDIndex((long) c * b + ":" + (long) (c + 1) * b);
                 PtNDArray scores = (PtNDArray) f.scores().get(rows).stopGradient();
                 if (plan.useQueue()) {
-                    if (!queueOn) {
-                        throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but "
-                                + "swav.queue_length is 0 or the queue starts later");
+                    if (!queueOn || queuedRows < queueLength) {
+                        throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but it "
+                                + "holds " + queuedRows + " of swav.queue_length = " + queueLength + " rows");
                     }
-                    PtNDArray queueScores = Ops.linear(
-                            (PtNDArray) f.embeddings().getManager().from(queues.get(i)), params.get(PROTOTYPES), null);
+                    PtNDArray queueScores = Ops.linear(queues.get(i), params.get(PROTOTYPES), null);
+                    queueScores.attach(scores.getManager());
                     scores = JniUtils.cat(new PtNDArray[] {scores, queueScores}, 0);
                 }
                 codes.add(SwavLossOps.codes(scores, b, settings.swav().epsilon(), settings.swav().sinkhornIterations()));
@@ -199,6 +203,17 @@ final class DjlSwavModel implements SwavModel {
             PtNDArray owned = JniUtils.clone(next);
             queue.intern(owned);
         }
+        queuedRows += b;
+    }
+
+    /** Whether every assigning crop's queue holds {@code swav.queue_length} rows (the planner's queueFull). */
+    boolean queueFull() {
+        int length = settings.swav().queueLength();
+        return length > 0 && queuedRows >= length;
+    }
+
+    void beforeBackward(Runnable hook) {
+        this.beforeBackward = hook;
     }
 
     private void update(PtNDManager step, StepPlan plan) {
@@ -206,6 +221,7 @@ final class DjlSwavModel implements SwavModel {
             if (plan.freezePrototypes() && PROTOTYPES.equals(p.name())) continue;
             PtNDArray g = JniUtils.getGradient(p.array());
             if (g == null) continue;
+            if (PROTOTYPES.equals(p.name())) prototypesNormalized = false;
             g.attach(step);
             optimizer.update(p.name(), p.kind(), p.array(), g, plan.lr());
         }
@@ -222,6 +238,10 @@ final class DjlSwavModel implements SwavModel {
 
     /** SwAV projects the prototypes back onto the unit sphere before every forward pass, outside autograd. */
     private void normalizePrototypes() {
+        // Only after a change: normalising unit rows again is not bit-exact, and frozen or merely evaluated
+        // prototypes must stay exactly as they are.
+        if (prototypesNormalized) return;
+        prototypesNormalized = true;
         PtNDArray w = params.get(PROTOTYPES);
         Grad.withoutGradient(() -> {
             try (NDArray normalized = Ops.l2Normalize(w)) {
@@ -268,12 +288,14 @@ final class DjlSwavModel implements SwavModel {
     @Override
     public void loadWeights(Map<String, Tensor> weights) {
         params.load(weights);
+        if (weights.containsKey(PROTOTYPES)) prototypesNormalized = false;
     }
 
     @Override
     public Map<String, Tensor> trainingState() {
         Map<String, Tensor> out = new LinkedHashMap<>(optimizer == null ? Map.of() : optimizer.state());
         for (int i = 0; i < queues.size(); i++) out.put("queue." + i, Convert.toTensor(queues.get(i)));
+        if (!queues.isEmpty()) out.put(QUEUED_ROWS, Tensor.of(new float[] {queuedRows}, 1));
         return out;
     }
 
@@ -281,6 +303,10 @@ final class DjlSwavModel implements SwavModel {
     public void loadTrainingState(Map<String, Tensor> state) {
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             String key = e.getKey();
+            if (key.equals(QUEUED_ROWS)) {
+                queuedRows = (long) e.getValue().get(0);
+                continue;
+            }
             PtNDArray array = Convert.toArray(manager, e.getValue(), params.dataType(), true);
             if (key.startsWith("momentum.")) {
                 String name = key.substring("momentum.".length());

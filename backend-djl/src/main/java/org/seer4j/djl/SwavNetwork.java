@@ -64,6 +64,10 @@ final class SwavNetwork {
             conv(p + ".f.c.0", b.outWidth(), wb, 1);
             norm(p + ".f.c.1", b.outWidth());
         }
+        if (definition.classes() > 0) {
+            params.declare("fc.weight", ParameterKind.WEIGHT, definition.classes(), definition.trunk().outWidth());
+            params.declare("fc.bias", ParameterKind.BIAS_OR_NORM, definition.classes());
+        }
         HeadSpec head = definition.head();
         if (head != null) {
             int in = head.inWidth();
@@ -91,10 +95,6 @@ final class SwavNetwork {
             if (definition.prototypes() > 0) {
                 params.declare("prototypes.weight", ParameterKind.WEIGHT, definition.prototypes(), head.outWidth());
             }
-        }
-        if (definition.classes() > 0) {
-            params.declare("fc.weight", ParameterKind.WEIGHT, definition.classes(), definition.trunk().outWidth());
-            params.declare("fc.bias", ParameterKind.BIAS_OR_NORM, definition.classes());
         }
     }
 
