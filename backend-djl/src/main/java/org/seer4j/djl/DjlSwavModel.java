@@ -49,7 +49,8 @@ final class DjlSwavModel implements SwavModel {
     }
 
     /** A loss with the codes it was computed from. */
-    private record Evaluated(PtNDArray loss, List<PtNDArray> codes, long forwardNanos, long sinkhornNanos) {
+    private record Evaluated(PtNDArray loss, List<PtNDArray> codes, Forward forward, long forwardNanos,
+                             long sinkhornNanos) {
     }
 
     /** Takes ownership of {@code manager}: closing the model frees every array it holds. */
@@ -69,17 +70,24 @@ final class DjlSwavModel implements SwavModel {
         requireTraining();
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null, true);
+                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null);
                 double loss = checkedLoss(e.loss(), plan.iteration());
+                // Only a finite step leaves traces in the model: BN statistics, the queue, then the weights.
+                network.commitRunningStatistics();
+                if (fillsQueue(plan)) Grad.withoutGradient(() -> pushToQueues(e.forward(), settings.views().assignCrops()));
                 beforeBackward.run();
                 long b0 = System.nanoTime();
                 collector.backward(e.loss());
                 long backward = System.nanoTime() - b0;
                 long u0 = System.nanoTime();
                 Grad.withoutGradient(() -> update(step, plan));
+                // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
+                // and keeps a later failed step from touching the weights at all.
+                normalizePrototypes();
                 long update = System.nanoTime() - u0;
                 return new StepResult(loss, e.forwardNanos(), e.sinkhornNanos(), backward, update);
             } finally {
+                network.discardRunningStatistics();
                 zeroGradients();
             }
         }
@@ -98,7 +106,7 @@ final class DjlSwavModel implements SwavModel {
         requireTraining();
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, fixedCodes, false);
+                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, fixedCodes);
                 double loss = checkedLoss(e.loss(), plan.iteration());
                 collector.backward(e.loss());
                 Map<String, Tensor> grads = new LinkedHashMap<>();
@@ -118,13 +126,29 @@ final class DjlSwavModel implements SwavModel {
     /** The codes Sinkhorn gives for the current weights and batch (for gradient checks). */
     List<Tensor> codes(MultiCropBatch batch, StepPlan plan) {
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
-            Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, null, false);
+            Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, null);
             return e.codes().stream().map(Convert::toTensor).toList();
         }
     }
 
+    /** Every crop's scores [B, K] from a forward pass with frozen running statistics (for checks). */
+    List<Tensor> scores(MultiCropBatch batch) {
+        try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
+            List<Tensor> out = new ArrayList<>();
+            Grad.withoutGradient(() -> {
+                normalizePrototypes();
+                Forward f = forward(step, batch, BnMode.TRAIN_FROZEN_STATS);
+                int b = f.batch();
+                for (int c = 0; c < f.crops(); c++) {
+                    out.add(Convert.toTensor((PtNDArray) f.scores().get(new NDIndex((long) c * b + ":" + (long) (c + 1) * b))));
+                }
+            });
+            return out;
+        }
+    }
+
     private Evaluated evaluate(PtNDManager step, MultiCropBatch batch, StepPlan plan, BnMode mode,
-                               List<Tensor> fixedCodes, boolean updateQueue) {
+                               List<Tensor> fixedCodes) {
         long t0 = System.nanoTime();
         normalizePrototypes();
         Forward f = forward(step, batch, mode);
@@ -134,12 +158,12 @@ final class DjlSwavModel implements SwavModel {
         if (fixedCodes != null) {
             for (Tensor c : fixedCodes) codes.add(Convert.toArray(step, c, params.dataType(), false));
         } else {
-            codes = sinkhorn(f, plan, updateQueue);
+            codes = sinkhorn(f, plan);
         }
         long t2 = System.nanoTime();
         PtNDArray loss = SwavLossOps.loss(f.scores(), f.crops(), f.batch(), assign, codes,
                 settings.swav().temperature());
-        return new Evaluated(loss, codes, t1 - t0 + (System.nanoTime() - t2), t2 - t1);
+        return new Evaluated(loss, codes, f, t1 - t0 + (System.nanoTime() - t2), t2 - t1);
     }
 
     private Forward forward(PtNDManager step, MultiCropBatch batch, BnMode mode) {
@@ -155,12 +179,12 @@ final class DjlSwavModel implements SwavModel {
     }
 
     /** Codes of the assigning crops under no gradient, with the queue's scores when the plan says so. */
-    private List<PtNDArray> sinkhorn(Forward f, StepPlan plan, boolean updateQueue) {
+    private List<PtNDArray> sinkhorn(Forward f, StepPlan plan) {
         List<PtNDArray> codes = new ArrayList<>();
         List<Integer> assign = settings.views().assignCrops();
         int b = f.batch();
         int queueLength = settings.swav().queueLength();
-        boolean queueOn = queueLength > 0 && plan.iteration() >= settings.swav().queueStartIteration();
+        boolean queueOn = fillsQueue(plan);
         if (queueOn && queues.isEmpty()) {
             for (int i = 0; i < assign.size(); i++) {
                 PtNDArray q = (PtNDArray) manager.zeros(new Shape(queueLength, f.embeddings().getShape().get(1)),
@@ -184,9 +208,13 @@ final class DjlSwavModel implements SwavModel {
                 }
                 codes.add(SwavLossOps.codes(scores, b, settings.swav().epsilon(), settings.swav().sinkhornIterations()));
             }
-            if (queueOn && updateQueue) pushToQueues(f, assign);
         });
         return codes;
+    }
+
+    /** The queue takes this step's embeddings from swav.queue_start_iteration on (the core's StepPlanner rule). */
+    private boolean fillsQueue(StepPlan plan) {
+        return settings.swav().queueLength() > 0 && plan.iteration() >= settings.swav().queueStartIteration();
     }
 
     /** Newest embeddings first; the oldest batch falls off the end. */

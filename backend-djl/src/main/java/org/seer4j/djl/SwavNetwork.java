@@ -3,6 +3,8 @@ package org.seer4j.djl;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.seer4j.core.model.HeadSpec;
 import org.seer4j.core.model.ModelDefinition;
@@ -29,6 +31,8 @@ final class SwavNetwork {
     private final ModelParameters params;
     private final List<String> headLinears = new ArrayList<>();
     private final List<String> headNorms = new ArrayList<>();
+    /** Updated running statistics of the current training pass, by BN layer name: [mean, var]. */
+    private final Map<String, PtNDArray[]> pending = new HashMap<>();
 
     SwavNetwork(ModelDefinition definition, ModelParameters params) {
         this.definition = definition;
@@ -170,14 +174,35 @@ final class SwavNetwork {
     private PtNDArray bn(String name, PtNDArray x, BnMode mode) {
         PtNDArray mean = params.get(name + ".running_mean");
         PtNDArray var = params.get(name + ".running_var");
-        if (mode == BnMode.TRAIN_FROZEN_STATS) {
-            // torch writes batch statistics into whatever running buffers it gets: hand it throwaway copies.
-            mean = (PtNDArray) mean.duplicate();
-            var = (PtNDArray) var.duplicate();
-            mean.attach(x.getManager());
-            var.attach(x.getManager());
+        if (mode != BnMode.EVAL) {
+            // torch writes batch statistics into whatever running buffers it gets: hand it copies, so a step whose
+            // loss turns out NaN leaves the model's statistics untouched. A layer met again (the next crop
+            // resolution) continues from its copies, as torch's buffers would.
+            PtNDArray[] copies = pending.get(name);
+            if (copies == null) {
+                copies = new PtNDArray[] {JniUtils.clone(mean), JniUtils.clone(var)};
+                copies[0].attach(x.getManager());
+                copies[1].attach(x.getManager());
+                if (mode == BnMode.TRAIN) pending.put(name, copies);
+            }
+            mean = copies[0];
+            var = copies[1];
         }
         return Ops.batchNorm(x, params.get(name + ".weight"), params.get(name + ".bias"), mean, var,
                 mode != BnMode.EVAL);
+    }
+
+    /** Makes the running statistics of the last TRAIN pass the model's own (after its loss proved finite). */
+    void commitRunningStatistics() {
+        for (Map.Entry<String, PtNDArray[]> e : pending.entrySet()) {
+            params.get(e.getKey() + ".running_mean").intern(JniUtils.clone(e.getValue()[0]));
+            params.get(e.getKey() + ".running_var").intern(JniUtils.clone(e.getValue()[1]));
+        }
+        pending.clear();
+    }
+
+    /** Forgets the statistics of a TRAIN pass that will not be committed. */
+    void discardRunningStatistics() {
+        pending.clear();
     }
 }
