@@ -1,6 +1,7 @@
 package org.seer4j.core.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import org.seer4j.core.tensor.Tensor;
 
 /**
@@ -18,10 +19,11 @@ public final class InitialWeights {
     }
 
     public static LinkedHashMap<String, Tensor> generate(ModelDefinition model, long seed) {
+        List<ParameterSpec> layout = ParameterLayout.of(model);
+        // Streams are per tensor, so filling tensors in parallel changes nothing but the wall time.
+        List<Tensor> tensors = layout.parallelStream().map(p -> Tensor.of(values(p, seed), p.shape())).toList();
         LinkedHashMap<String, Tensor> weights = new LinkedHashMap<>();
-        for (ParameterSpec p : ParameterLayout.of(model)) {
-            weights.put(p.name(), Tensor.of(values(p, seed), p.shape()));
-        }
+        for (int i = 0; i < layout.size(); i++) weights.put(layout.get(i).name(), tensors.get(i));
         return weights;
     }
 

@@ -13,7 +13,7 @@ import org.seer4j.core.regnet.Stage;
 
 /** Random design points: the generator's invariants, and costs against a per-stage closed form. */
 class ModelCostPropertyTest {
-    private static final int CASES = 2000;
+    private static final int CASES = 1000;
 
     @Test
     void generatedPlansKeepTheStructuralInvariants() {
