@@ -96,7 +96,7 @@ final class TrainingGraph {
             @SuppressWarnings("unchecked")
             Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
             Operand<TFloat32> at = v == protoVar ? protos : v.read();
-            List<Op> ops = List.of(update.apply(tu, v, vars.momentumOf(v), at, grad, lr));
+            List<Op> ops = List.of(update.apply(tu, v, vars.momentumOf(v), at, grad, lr, v == protoVar));
             updatesWithPrototypes.addAll(ops);
             if (v != protoVar) {
                 updatesFrozenPrototypes.addAll(ops);

@@ -50,12 +50,17 @@ final class UpdateGraph {
         return tf.math.mul(tf.math.add(g, tf.math.mul(decay, w)), factor);
     }
 
-    /** Assigns the new momentum buffer and weights; {@code w} is the value the gradient was taken at. */
+    /**
+     * Assigns the new momentum buffer and weights; {@code w} is the value the gradient was taken at. With
+     * {@code unitRows} the stored result is row-normalised (the prototypes: SwAV normalises them before the next
+     * forward pass; storing them normalised gives the same passes and the same weights as the DJL engine).
+     */
     Op[] apply(Ops tf, TfVariable param, TfVariable momentum, Operand<TFloat32> w, Operand<TFloat32> g,
-               Operand<TFloat32> lr) {
+               Operand<TFloat32> lr, boolean unitRows) {
         Operand<TFloat32> eff = effectiveGradient(tf, param.kind(), param.internalShape().length, w, g, lr);
         Operand<TFloat32> buf = tf.math.add(tf.math.mul(tf.constant((float) optim.momentum()), momentum.read()), eff);
         Operand<TFloat32> next = tf.math.sub(w, tf.math.mul(lr, buf));
+        if (unitRows) next = RegNetGraph.l2Normalize(tf, next);
         return new Op[] {tf.assignVariableOp(momentum.handle(), buf), tf.assignVariableOp(param.handle(), next)};
     }
 
