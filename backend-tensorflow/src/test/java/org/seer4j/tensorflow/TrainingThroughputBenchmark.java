@@ -49,7 +49,8 @@ class TrainingThroughputBenchmark {
         TensorFlowEngine probe = new TensorFlowEngine();
         double peak = probe.sgemmGflops(2048, threads);
         System.out.printf("sgemm 2048^3 on %d threads: %.1f GFLOP/s%n", threads, peak);
-        for (GroupedConv mode : List.of(GroupedConv.NATIVE, GroupedConv.SPLIT)) {
+        for (String name : System.getProperty("bench.modes", "NATIVE,SPLIT").split(",")) {
+            GroupedConv mode = GroupedConv.valueOf(name.trim());
             TensorFlowEngine engine = new TensorFlowEngine(mode);
             try (TfSwavModel m = (TfSwavModel) engine.open(def, s)) {
                 long t0 = System.nanoTime();
