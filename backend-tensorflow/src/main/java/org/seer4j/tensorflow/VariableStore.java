@@ -57,11 +57,14 @@ final class VariableStore implements WeightSource {
         return Collections.unmodifiableCollection(variables.values());
     }
 
-    /** Creates one zero-initialised momentum buffer per trainable variable; call once the model is declared. */
+    /**
+     * Creates one zero-initialised momentum buffer per variable SwAV trains (not the classifier, which only
+     * evaluation trains); call once the model is declared.
+     */
     void declareMomentum() {
         Ops m = tf.withSubScope("momentum");
         for (TfVariable v : variables.values()) {
-            if (v.kind().trainable()) {
+            if (v.kind().trainable() && !v.name().startsWith("fc.")) {
                 momentum.put(v.name(), TfVariable.create(m, "momentum", v.name(), v.kind(), v.interchangeShape()));
             }
         }

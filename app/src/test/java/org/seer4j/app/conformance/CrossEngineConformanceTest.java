@@ -127,6 +127,24 @@ class CrossEngineConformanceTest {
         return m;
     }
 
+    @Test
+    void aRunResumesInTheOtherEngineFromWeightsAndMomentum() {
+        MultiCropBatch batch = batch();
+        try (SwavModel djl = new DjlEngine().open(DEF, settings(optim("lars")));
+             SwavModel tf = new TensorFlowEngine().open(DEF, settings(optim("lars")))) {
+            djl.step(batch, new StepPlan(0, 0.2, false, false));
+            tf.loadWeights(djl.weights());
+            tf.loadTrainingState(djl.trainingState());
+            StepPlan next = new StepPlan(1, 0.1, false, false);
+            djl.step(batch, next);
+            tf.step(batch, next);
+            Map<String, Tensor> expected = djl.weights();
+            tf.weights().forEach((n, w) -> assertClose(w, expected.get(n), 1e-5, 1.0, n));
+            Map<String, Tensor> momentum = djl.trainingState();
+            tf.trainingState().forEach((n, m) -> assertClose(m, momentum.get(n), 1e-4, 1e-3, n));
+        }
+    }
+
     /** Element-wise within {@code rel} of the larger of the tensor's largest magnitude and {@code floor}. */
     private static void assertClose(Tensor actual, Tensor expected, double rel, double floor, String what) {
         assertThat(actual.shape()).as(what).isEqualTo(expected.shape());
