@@ -9,7 +9,8 @@ import org.seer4j.core.regnet.Rounding;
  *
  * @param arch          a preset name (see {@code seer4j regnet --list}) or {@code custom}
  * @param custom        the design-space point when {@code arch} is {@code custom}, else null
- * @param rounding      group-width rounding convention applied to the preset
+ * @param rounding      group-width rounding convention overriding the preset's or custom spec's own; null keeps it
+ *                      (torchvision names round the torchvision way, every other preset the pycls way)
  * @param stemStride    2 as published; 1 keeps resolution for small images (28x28)
  * @param headDims      widths of the projection MLP after the trunk; the last is the embedding size
  * @param headBatchNorm BN between the head's linear layers (SwAV ImageNet: yes; SEER: no)
@@ -24,7 +25,6 @@ public record ModelConfig(String arch, RegNetSpec custom, Rounding rounding, int
         if (CUSTOM.equals(arch) && custom == null) {
             throw new ConfigException("model.arch", "is custom, so model.depth, w0, wa, wm and group_width are required");
         }
-        Check.present("model.rounding", rounding);
         if (stemStride != 1 && stemStride != 2) {
             throw new ConfigException("model.stem_stride", "must be 1 or 2, got " + stemStride);
         }
@@ -34,7 +34,7 @@ public record ModelConfig(String arch, RegNetSpec custom, Rounding rounding, int
     }
 
     public static ModelConfig defaults() {
-        return new ModelConfig("regnet_y_400mf", null, Rounding.PYCLS, 2, List.of(2048, 128), true);
+        return new ModelConfig("regnet_y_400mf", null, null, 2, List.of(2048, 128), true);
     }
 
     public int embeddingDim() {
