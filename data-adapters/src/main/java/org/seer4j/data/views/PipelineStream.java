@@ -86,14 +86,26 @@ final class PipelineStream implements BatchStream {
                 }
                 augment(img.image(), seed, epoch, p, groups, augmenter, crops);
                 skipped.set(w, in.skipped());
-                out.put(new Item(p, crops, false, null));
+                put(out, new Item(p, crops, false, null));
             }
             skipped.set(w, in.skipped());
-            out.put(new Item(Long.MAX_VALUE, null, true, null));
+            put(out, new Item(Long.MAX_VALUE, null, true, null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             out.offer(new Item(Long.MAX_VALUE, null, true, e));
+        }
+    }
+
+    /**
+     * Waits for room in the queue, giving up once the stream is closed. Workers are never interrupted: an
+     * interrupt inside file I/O would close channels that other threads share.
+     */
+    private void put(BlockingQueue<Item> q, Item it) throws InterruptedException {
+        while (!closed) {
+            if (q.offer(it, 100, TimeUnit.MILLISECONDS)) {
+                return;
+            }
         }
     }
 
@@ -247,9 +259,6 @@ final class PipelineStream implements BatchStream {
             return;
         }
         closed = true;
-        for (Thread t : threads) {
-            t.interrupt();
-        }
         for (BlockingQueue<Item> q : queues) {
             q.clear();
         }
