@@ -93,7 +93,11 @@ final class PipelineStream implements BatchStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            out.offer(new Item(Long.MAX_VALUE, null, true, e));
+            try {
+                put(out, new Item(Long.MAX_VALUE, null, true, e));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
