@@ -26,7 +26,11 @@ final class PipelineStream implements BatchStream {
     private record Item(long position, float[][] crops, boolean end, RuntimeException failure) {
     }
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(PipelineStream.class.getName());
+
     private final ViewsConfig views;
+    private final long epoch;
     private final int batchSize;
     private final int workers;
     private final long startPosition;
@@ -47,6 +51,7 @@ final class PipelineStream implements BatchStream {
     PipelineStream(ImageSource source, ViewsConfig views, int batchSize, int workers, int perWorker, long seed,
                    long epoch, long startPosition) {
         this.views = views;
+        this.epoch = epoch;
         this.batchSize = batchSize;
         this.workers = workers;
         this.startPosition = Math.max(0, startPosition);
@@ -195,6 +200,9 @@ final class PipelineStream implements BatchStream {
                 if (it == null) {
                     exhausted = true;
                     failIfNothingReadable();
+                    Map<String, Long> s = skipped();
+                    LOG.info(() -> "epoch " + epoch + " of " + sourceName + ": " + imagesSeen + " images read"
+                            + (s.isEmpty() ? "" : ", skipped " + s));
                     return false;
                 }
                 imagesSeen++;
