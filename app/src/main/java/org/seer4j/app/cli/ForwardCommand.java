@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Run a RegNet trunk in eval mode on the tensor 'input' [N,3,H,W] of a safetensors file.",
                 "Writes 'pooled' [N,C] and, when the weights carry fc.*, 'logits' [N,classes]."})
 public final class ForwardCommand implements Callable<Integer> {
-    @Option(names = "--backend", defaultValue = "djl", description = "engine (default djl)")
+    @Option(names = "--backend", defaultValue = "djl", description = "engine: djl or tensorflow (default djl)")
     String backend;
     @Option(names = "--arch", required = true, paramLabel = "NAME",
             description = "RegNet preset (e.g. regnet_y_400mf), or custom with --depth --w0 --wa --wm --group-width")
