@@ -43,7 +43,11 @@ class CrossEngineConformanceTest {
             Augmentation.defaults());
 
     private static EngineSettings settings(OptimConfig optim) {
-        return new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, 0, 0, 0), optim, VIEWS, 3,
+        return settings(optim, 0);
+    }
+
+    private static EngineSettings settings(OptimConfig optim, int queueLength) {
+        return new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, queueLength, 0, 0), optim, VIEWS, 3,
                 Collective.SINGLE);
     }
 
@@ -52,7 +56,11 @@ class CrossEngineConformanceTest {
     }
 
     private static MultiCropBatch batch() {
-        Random r = new Random(5);
+        return batch(0);
+    }
+
+    private static MultiCropBatch batch(long seed) {
+        Random r = new Random(5 + seed);
         return new MultiCropBatch(List.of(images(r, 6, 24), images(r, 6, 12)), 3);
     }
 
@@ -125,6 +133,25 @@ class CrossEngineConformanceTest {
         double m = 0;
         for (int i = 0; i < t.size(); i++) m = Math.max(m, Math.abs(t.get(i)));
         return m;
+    }
+
+    @Test
+    void bothEnginesFillTheQueueAlikeAndTrainAlikeOnceItJoinsSinkhorn() {
+        try (SwavModel djl = new DjlEngine().open(DEF, settings(optim("sgd"), 6));
+             SwavModel tf = new TensorFlowEngine().open(DEF, settings(optim("sgd"), 6))) {
+            for (int it = 0; it < 3; it++) { // 3 images per step: the queue of 6 is full after two steps
+                MultiCropBatch b = batch(it);
+                StepPlan plan = new StepPlan(it, 0.2, false, it == 2);
+                double lossDjl = djl.step(b, plan).loss();
+                assertThat(tf.step(b, plan).loss()).as("loss of step %d", it)
+                        .isCloseTo(lossDjl, within(1e-4 * Math.abs(lossDjl)));
+            }
+            Map<String, Tensor> queues = djl.trainingState();
+            tf.trainingState().forEach((n, t) -> assertClose(t, queues.get(n), 1e-4, 1.0, n));
+            // three steps of float32 rounding apart: 1e-4 of the tensor's scale (one step is held to 1e-5 above)
+            Map<String, Tensor> expected = djl.weights();
+            tf.weights().forEach((n, w) -> assertClose(w, expected.get(n), 1e-4, 1.0, n));
+        }
     }
 
     @Test
