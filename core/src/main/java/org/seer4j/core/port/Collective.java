@@ -13,6 +13,22 @@ public interface Collective extends AutoCloseable {
     /** Replaces {@code buffer} on every worker by the element-wise sum over all workers. */
     void allReduceSum(float[] buffer);
 
+    /**
+     * Replaces {@code buffer} on every worker by the element-wise sum over all workers, in double precision where
+     * the adapter supports it (Sinkhorn's sums). This default goes through single precision, losing digits beyond
+     * about 1e-7 relative; adapters on runtimes that reduce doubles override it.
+     */
+    default void allReduceSum(double[] buffer) {
+        float[] single = new float[buffer.length];
+        for (int i = 0; i < buffer.length; i++) {
+            single[i] = (float) buffer[i];
+        }
+        allReduceSum(single);
+        for (int i = 0; i < buffer.length; i++) {
+            buffer[i] = single[i];
+        }
+    }
+
     /** Replaces {@code buffer} on every worker by the root's. */
     void broadcast(float[] buffer, int root);
 
@@ -33,6 +49,9 @@ public interface Collective extends AutoCloseable {
         }
 
         public void allReduceSum(float[] buffer) {
+        }
+
+        public void allReduceSum(double[] buffer) {
         }
 
         public void broadcast(float[] buffer, int root) {

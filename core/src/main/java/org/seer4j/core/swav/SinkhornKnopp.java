@@ -50,6 +50,12 @@ public final class SinkhornKnopp {
      * @return [B][K] codes of the current batch only (the queue rows are computed and dropped)
      */
     public static double[][] codes(double[][] scores, double[][] queueScores, double epsilon, int iterations) {
+        return codes(scores, queueScores, epsilon, iterations, GlobalSums.LOCAL);
+    }
+
+    /** The algorithm with its global reductions (maximum, totals, row count) delegated to {@code sums}. */
+    static double[][] codes(double[][] scores, double[][] queueScores, double epsilon, int iterations,
+                            GlobalSums sums) {
         int k = checkScores("scores", scores, -1);
         int queueRows = 0;
         if (queueScores != null && queueScores.length > 0) {
@@ -71,8 +77,8 @@ public final class SinkhornKnopp {
         for (int i = 0; i < queueRows; i++) {
             q[b + i] = queueScores[i].clone();
         }
-        exponentiate(q, epsilon);
-        normalise(q, k, iterations);
+        exponentiate(q, epsilon, sums);
+        normalise(q, k, iterations, sums);
         double[][] result = new double[b][];
         System.arraycopy(q, 0, result, 0, b);
         return result;
@@ -85,31 +91,34 @@ public final class SinkhornKnopp {
     }
 
     /** In place: q = exp((q - max) / epsilon) / sum. */
-    private static void exponentiate(double[][] q, double epsilon) {
+    private static void exponentiate(double[][] q, double epsilon, GlobalSums sums) {
         double max = Double.NEGATIVE_INFINITY;
         for (double[] row : q) {
             for (double v : row) {
                 max = Math.max(max, v);
             }
         }
-        double total = 0;
+        max = sums.max(max);
+        double[] total = {0};
         for (double[] row : q) {
             for (int j = 0; j < row.length; j++) {
                 row[j] = Math.exp((row[j] - max) / epsilon);
-                total += row[j];
+                total[0] += row[j];
             }
         }
+        sums.sum(total);
         // total >= 1: the maximal entry is exp(0).
         for (double[] row : q) {
             for (int j = 0; j < row.length; j++) {
-                row[j] /= total;
+                row[j] /= total[0];
             }
         }
     }
 
     /** The alternating normalisations on sample-major q [N][K], ending with codes whose rows sum to 1. */
-    private static void normalise(double[][] q, int k, int iterations) {
-        int n = q.length;
+    private static void normalise(double[][] q, int k, int iterations, GlobalSums sums) {
+        // n counts the samples of every worker: the sample marginal is 1 / (global N).
+        long n = sums.rows(q.length);
         double[] prototypeSums = new double[k];
         for (int it = 0; it < iterations; it++) {
             Arrays.fill(prototypeSums, 0);
@@ -118,12 +127,16 @@ public final class SinkhornKnopp {
                     prototypeSums[j] += row[j];
                 }
             }
+            sums.sum(prototypeSums);
+            // The decision rests on the global sum, so every worker takes the same branch.
             for (int j = 0; j < k; j++) {
                 if (prototypeSums[j] == 0) {
                     for (double[] row : q) {
                         row[j] += ZERO_LINE_GUARD;
                     }
-                    prototypeSums[j] = sumColumn(q, j);
+                    double[] column = {sumColumn(q, j)};
+                    sums.sum(column);
+                    prototypeSums[j] = column[0];
                 }
             }
             for (double[] row : q) {

@@ -1,0 +1,60 @@
+package org.seer4j.core.distributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import org.seer4j.core.port.Collective;
+
+class InProcessGroupTest {
+
+    @Test
+    void allReduceSumsEveryRanksBufferIntoEveryRank() throws Exception {
+        List<Collective> group = InProcessGroup.create(3, Duration.ofSeconds(10));
+        List<CompletableFuture<float[]>> results = group.stream().map(c -> CompletableFuture.supplyAsync(() -> {
+            float[] buffer = {c.rank(), 10 * c.rank() + 1};
+            c.allReduceSum(buffer);
+            return buffer;
+        })).toList();
+        for (CompletableFuture<float[]> f : results) {
+            // ranks 0+1+2 = 3; 1+11+21 = 33
+            assertThat(f.get()).containsExactly(3f, 33f);
+        }
+    }
+
+    @Test
+    void broadcastCopiesTheRootsBufferToEveryRank() throws Exception {
+        List<Collective> group = InProcessGroup.create(2, Duration.ofSeconds(10));
+        List<CompletableFuture<float[]>> results = group.stream().map(c -> CompletableFuture.supplyAsync(() -> {
+            float[] buffer = {c.rank() + 5f, -c.rank()};
+            c.broadcast(buffer, 1);
+            return buffer;
+        })).toList();
+        for (CompletableFuture<float[]> f : results) {
+            assertThat(f.get()).containsExactly(6f, -1f);
+        }
+    }
+
+    @Test
+    void aWorkerThatNeverCallsMakesTheOthersFailNamingTheirRankInsteadOfHanging() {
+        List<Collective> group = InProcessGroup.create(2, Duration.ofMillis(200));
+        CompletableFuture<Void> survivor = CompletableFuture.runAsync(() -> group.get(0).allReduceSum(new float[4]));
+        assertThatThrownBy(survivor::get).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(CollectiveException.class)
+                .hasMessageContaining("rank 0").hasMessageContaining("allReduceSum");
+    }
+
+    @Test
+    void mismatchedBufferLengthsAreReportedWithBothRanks() {
+        List<Collective> group = InProcessGroup.create(2, Duration.ofSeconds(10));
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> group.get(0).allReduceSum(new float[3]));
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> group.get(1).allReduceSum(new float[4]));
+        assertThatThrownBy(a::get).cause().isInstanceOf(CollectiveException.class)
+                .hasMessageContaining("rank 0: allReduceSum of 3 values, but rank 1 passed 4");
+        assertThatThrownBy(b::get).cause().isInstanceOf(CollectiveException.class);
+    }
+}
