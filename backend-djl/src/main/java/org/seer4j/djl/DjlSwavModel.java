@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
 import org.seer4j.core.port.LossAndGradients;
@@ -20,6 +21,7 @@ import org.seer4j.core.port.MultiCropBatch;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
+import org.seer4j.core.swav.DistributedSinkhornKnopp;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
@@ -40,6 +42,8 @@ final class DjlSwavModel implements SwavModel {
     private final ModelParameters params;
     private final SwavNetwork network;
     private final SgdLarcOptimizer optimizer;
+    /** Data-parallel peers: gradients and the loss are averaged over them, Sinkhorn spans their batches. */
+    private final Collective collective;
     private final List<PtNDArray> queues = new ArrayList<>();
     private long queuedRows;
     private boolean prototypesNormalized;
@@ -64,7 +68,12 @@ final class DjlSwavModel implements SwavModel {
         this.params = new ModelParameters(manager, dataType);
         this.network = new SwavNetwork(definition, params);
         this.optimizer = settings.optim() == null ? null : new SgdLarcOptimizer(settings.optim(), manager);
+        this.collective = settings.collective() == null ? Collective.SINGLE : settings.collective();
         params.load(initialWeights);
+        if (collective.worldSize() > 1) {
+            // every replica starts from rank 0's weights, whatever each was initialised with
+            params.load(DataParallel.broadcast(params.toTensors(), collective));
+        }
     }
 
     @Override
@@ -73,7 +82,8 @@ final class DjlSwavModel implements SwavModel {
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
                 Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null);
-                double loss = checkedLoss(e.loss(), plan.iteration());
+                double localLoss = checkedLoss(e.loss(), plan.iteration());
+                double loss = localLoss;
                 // Only a finite step leaves traces in the model: BN statistics, the queue, then the weights.
                 network.commitRunningStatistics();
                 if (fillsQueue(plan)) Grad.withoutGradient(() -> pushToQueues(e.forward(), settings.views().assignCrops()));
@@ -82,6 +92,9 @@ final class DjlSwavModel implements SwavModel {
                 collector.backward(e.loss());
                 long backward = System.nanoTime() - b0;
                 long u0 = System.nanoTime();
+                if (collective.worldSize() > 1) {
+                    loss = averageGradients(localLoss);
+                }
                 Grad.withoutGradient(() -> update(step, plan));
                 // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
                 // and keeps a later failed step from touching the weights at all.
@@ -208,10 +221,71 @@ final class DjlSwavModel implements SwavModel {
                     queueScores.attach(scores.getManager());
                     scores = JniUtils.cat(new PtNDArray[] {scores, queueScores}, 0);
                 }
-                codes.add(SwavLossOps.codes(scores, b, settings.swav().epsilon(), settings.swav().sinkhornIterations()));
+                codes.add(collective.worldSize() > 1
+                        ? distributedCodes(scores, b)
+                        : SwavLossOps.codes(scores, b, settings.swav().epsilon(), settings.swav().sinkhornIterations()));
             }
         });
         return codes;
+    }
+
+    /**
+     * SwAV's distributed Sinkhorn on the host, in double precision: the sums span every worker's batch and queue
+     * (see {@link DistributedSinkhornKnopp}); the first {@code b} rows are this worker's batch.
+     */
+    private PtNDArray distributedCodes(PtNDArray scores, int b) {
+        Tensor all = Convert.toTensor(scores);
+        int rows = all.dim(0);
+        int k = all.dim(1);
+        double[][] batch = new double[b][k];
+        double[][] queue = new double[rows - b][k];
+        for (int i = 0; i < rows; i++) {
+            double[] row = i < b ? batch[i] : queue[i - b];
+            for (int j = 0; j < k; j++) row[j] = all.get(i * k + j);
+        }
+        double[][] codes = DistributedSinkhornKnopp.codes(batch, queue.length == 0 ? null : queue,
+                settings.swav().epsilon(), settings.swav().sinkhornIterations(), collective);
+        float[] flat = new float[b * k];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < k; j++) flat[i * k + j] = (float) codes[i][j];
+        }
+        return Convert.toArray((PtNDManager) scores.getManager(), Tensor.of(flat, b, k), params.dataType(), false);
+    }
+
+    /**
+     * Data-parallel gradient averaging: every SwAV gradient and the loss in one buffer, summed over the workers
+     * and divided by their number, written back into the gradients the optimiser reads. Each worker's loss is the
+     * mean over its own images, so the average is the loss (and gradient) of the mean over the global batch.
+     */
+    private double averageGradients(double localLoss) {
+        List<PtNDArray> grads = new ArrayList<>();
+        int total = 1;
+        for (ModelParameters.Entry p : swavParameters()) {
+            PtNDArray g = JniUtils.getGradient(p.array());
+            if (g == null) continue;
+            grads.add(g);
+            total += Math.toIntExact(g.size());
+        }
+        float[] buffer = new float[total];
+        int offset = 0;
+        for (PtNDArray g : grads) {
+            float[] values = g.toType(DataType.FLOAT32, false).toFloatArray();
+            System.arraycopy(values, 0, buffer, offset, values.length);
+            offset += values.length;
+        }
+        buffer[offset] = (float) localLoss;
+        collective.allReduceSum(buffer);
+        float scale = 1f / collective.worldSize();
+        offset = 0;
+        for (PtNDArray g : grads) {
+            int n = Math.toIntExact(g.size());
+            float[] mean = new float[n];
+            for (int i = 0; i < n; i++) mean[i] = buffer[offset + i] * scale;
+            offset += n;
+            g.set(java.nio.FloatBuffer.wrap(mean));
+            g.close();
+        }
+        return buffer[offset] * scale;
     }
 
     /** The queue takes this step's embeddings from swav.queue_start_iteration on (the core's StepPlanner rule). */

@@ -55,7 +55,8 @@ final class TfSwavModel implements SwavModel {
     TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
         if (settings.collective() != null && settings.collective().worldSize() > 1) {
             throw new UnsupportedOperationException("the tensorflow engine trains in one process only; got "
-                    + settings.collective().worldSize() + " workers");
+                    + settings.collective().worldSize() + " workers (data-parallel training runs on backend djl; see"
+                    + " docs/distributed.md)");
         }
         this.def = def;
         this.settings = settings;

@@ -1,0 +1,123 @@
+package org.seer4j.app.distributed;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.seer4j.app.engine.Collectives;
+import org.seer4j.app.engine.Engines;
+import org.seer4j.core.config.OptimConfig;
+import org.seer4j.core.config.SwavConfig;
+import org.seer4j.core.config.ViewsConfig;
+import org.seer4j.core.model.HeadSpec;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.port.Collective;
+import org.seer4j.core.port.EngineSettings;
+import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.StepPlan;
+import org.seer4j.core.port.SwavModel;
+import org.seer4j.core.regnet.RegNetGenerator;
+import org.seer4j.core.regnet.RegNetPlan;
+import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.Rounding;
+import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.views.Augmentation;
+import org.seer4j.core.views.CropGroup;
+
+/**
+ * One data-parallel worker of the tests: a tiny RegNet + SwAV model trained for K steps on this rank's shard of a
+ * seeded global batch (images r, r + world, ...). Prints {@code loss<k>=} lines and writes its final weights.
+ * Arguments: engine, steps, global batch, weights file (".rank" appended), collective timeout seconds, and
+ * optionally {@code rank:step} of a worker that dies abruptly before that step (failure tests).
+ */
+public final class DataParallelWorker {
+    static final RegNetPlan PLAN = RegNetGenerator.plan(new RegNetSpec(3, 16, 8.0, 2.0, 8, 1.0, 0.25, 8,
+            Rounding.PYCLS));
+    static final ModelDefinition DEF = new ModelDefinition(PLAN, 2,
+            new HeadSpec(PLAN.outWidth(), List.of(16, 8), true), 12, 0);
+    static final List<CropGroup> CROPS = List.of(new CropGroup(2, 24, 0.14, 1.0), new CropGroup(2, 12, 0.05, 0.14));
+
+    public static void main(String[] args) throws IOException {
+        String engine = args[0];
+        int steps = Integer.parseInt(args[1]);
+        int globalBatch = Integer.parseInt(args[2]);
+        int dieRank = args.length > 5 ? Integer.parseInt(args[5].split(":")[0]) : -1;
+        int dieStep = args.length > 5 ? Integer.parseInt(args[5].split(":")[1]) : -1;
+        Map<String, String> env = System.getenv();
+        try (Collective collective = Collectives.fromEnvironment(env, java.time.Duration.ofSeconds(
+                Long.parseLong(args[4])))) {
+            int world = collective.worldSize();
+            int local = globalBatch / world;
+            EngineSettings settings = new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, 0, 0, 0),
+                    new OptimConfig("sgd", 0.9, 1e-4, 0.2, globalBatch, 0.0, 0.001, 0, 0.02, false, true),
+                    new ViewsConfig(CROPS, List.of(0, 1), Augmentation.defaults()), local, collective);
+            try (SwavModel model = Engines.byName(engine).open(DEF, settings)) {
+                for (int k = 0; k < steps; k++) {
+                    if (collective.rank() == dieRank && k == dieStep) {
+                        System.out.println("dying at step " + k);
+                        System.out.flush();
+                        Runtime.getRuntime().halt(9);
+                    }
+                    MultiCropBatch batch = shard(globalBatch(globalBatch, k), collective.rank(), world);
+                    double loss = model.step(batch, new StepPlan(k, 0.2, false, false)).loss();
+                    System.out.println("loss" + k + "=" + loss);
+                }
+                write(model.weights(), Path.of(args[3] + "." + collective.rank()));
+            }
+        } catch (RuntimeException e) {
+            System.out.println("error=" + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            System.out.flush();
+            Runtime.getRuntime().halt(2);
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** The seeded global batch of step k: B images, every crop group crop-major ([count * B, 3, s, s]). */
+    static MultiCropBatch globalBatch(int b, int k) {
+        Random r = new Random(1000 + k);
+        List<Tensor> groups = new ArrayList<>();
+        for (CropGroup g : CROPS) {
+            int n = g.count() * b;
+            float[] v = new float[n * 3 * g.size() * g.size()];
+            for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+            groups.add(Tensor.of(v, n, 3, g.size(), g.size()));
+        }
+        return new MultiCropBatch(groups, b);
+    }
+
+    /** The images i with i mod world == rank, every crop of each, as {@code Shard(rank, world)} deals them. */
+    static MultiCropBatch shard(MultiCropBatch global, int rank, int world) {
+        int b = global.batchSize();
+        int local = b / world;
+        List<Tensor> groups = new ArrayList<>();
+        for (Tensor t : global.groups()) {
+            int crops = t.dim(0) / b;
+            int image = t.size() / t.dim(0);
+            float[] all = t.toArray();
+            float[] mine = new float[crops * local * image];
+            for (int c = 0; c < crops; c++) {
+                for (int i = 0; i < local; i++) {
+                    System.arraycopy(all, (c * b + rank + i * world) * image, mine, (c * local + i) * image, image);
+                }
+            }
+            groups.add(Tensor.of(mine, crops * local, 3, t.dim(2), t.dim(3)));
+        }
+        return new MultiCropBatch(groups, local);
+    }
+
+    private static void write(Map<String, Tensor> weights, Path out) throws IOException {
+        try (DataOutputStream s = new DataOutputStream(Files.newOutputStream(out))) {
+            s.writeInt(weights.size());
+            for (Map.Entry<String, Tensor> e : weights.entrySet()) {
+                s.writeUTF(e.getKey());
+                s.writeInt(e.getValue().size());
+                for (int i = 0; i < e.getValue().size(); i++) s.writeFloat(e.getValue().get(i));
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.seer4j.app.distributed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.seer4j.app.Main;
+
+/**
+ * {@code seer4j launch} with two DJL workers on 127.0.0.1 (1 thread each) joined through TensorFlow's collective:
+ * data-parallel training keeps the replicas identical, every rank reports the global loss, and a killed worker
+ * ends the job in bounded time with a message naming it.
+ */
+class LaunchDataParallelTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    @Test
+    void twoDjlWorkersReportTheSameGlobalLossAndKeepIdenticalTrainableWeights() throws Exception {
+        Path weights = dir.resolve("w");
+        Run run = launch("djl", "3", "4", weights.toString(), "60");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        for (int k = 0; k < 3; k++) {
+            // the reported loss is the average over the workers, so both ranks print the same value
+            assertThat(value(run.out(), "[rank 0] loss" + k)).isEqualTo(value(run.out(), "[rank 1] loss" + k));
+        }
+        Map<String, float[]> rank0 = read(Path.of(weights + ".0"));
+        Map<String, float[]> rank1 = read(Path.of(weights + ".1"));
+        assertThat(rank0.keySet()).isEqualTo(rank1.keySet());
+        int trainable = 0;
+        for (String name : rank0.keySet()) {
+            // BN running statistics are each worker's own (no SyncBN); everything trained is averaged
+            if (name.contains("running_") || name.contains("num_batches")) continue;
+            assertThat(rank1.get(name)).as(name).containsExactly(rank0.get(name));
+            trainable++;
+        }
+        assertThat(trainable).isGreaterThan(10);
+    }
+
+    @Test
+    void aWorkerKilledMidTrainingEndsTheJobInBoundedTimeNamingItsRank() throws Exception {
+        Run run = launch("djl", "4", "4", dir.resolve("w").toString(), "10", "1:1");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("rank 1 exited with code 9");
+        // the survivor's own collective call fails, naming the dead peer
+        assertThat(run.out()).contains("[rank 0] error=rank 0:").contains("worker rank 1 (127.0.0.1:");
+    }
+
+    private Run launch(String... workerArgs) throws IOException {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            String[] args = new String[6 + workerArgs.length];
+            args[0] = "launch";
+            args[1] = "--nproc=2";
+            args[2] = "--master-port=" + freePorts(2);
+            args[3] = "--grace=20";
+            args[4] = "--main-class=" + DataParallelWorker.class.getName();
+            args[5] = "--";
+            System.arraycopy(workerArgs, 0, args, 6, workerArgs.length);
+            code = Main.run(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String value(String out, String key) {
+        return out.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + out));
+    }
+
+    static Map<String, float[]> read(Path file) throws IOException {
+        Map<String, float[]> weights = new LinkedHashMap<>();
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                float[] v = new float[in.readInt()];
+                for (int j = 0; j < v.length; j++) v[j] = in.readFloat();
+                weights.put(name, v);
+            }
+        }
+        return weights;
+    }
+
+    private static int freePorts(int count) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(20000, 60000);
+            boolean free = true;
+            for (int i = 0; i < count && free; i++) {
+                try (ServerSocket s = new ServerSocket(first + i)) {
+                    s.setReuseAddress(true);
+                } catch (IOException e) {
+                    free = false;
+                }
+            }
+            if (free) return first;
+        }
+        throw new IllegalStateException("no free ports");
+    }
+}
