@@ -1,5 +1,6 @@
 package org.seer4j.app;
 
+import org.seer4j.app.cli.AllReduceBenchCommand;
 import org.seer4j.app.cli.BenchCommand;
 import org.seer4j.app.cli.BenchDataCommand;
 import org.seer4j.app.cli.ConfigCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "seer4j", mixinStandardHelpOptions = true, version = "seer4j 0.1.0",
         description = "SEER-style self-supervised pretraining on the JVM: RegNet trunks, SwAV, DJL or TensorFlow.",
         subcommands = {RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
-                BenchDataCommand.class, ExportCommand.class, LaunchCommand.class})
+                BenchDataCommand.class, ExportCommand.class, LaunchCommand.class,
+                AllReduceBenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -23,7 +25,10 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return Cli.commandLine(new Main()).execute(args);
+        CommandLine cl = Cli.commandLine(new Main());
+        // everything after launch's own options belongs to the worker command, its options included
+        cl.getSubcommands().get("launch").setStopAtPositional(true);
+        return cl.execute(args);
     }
 
     @Override

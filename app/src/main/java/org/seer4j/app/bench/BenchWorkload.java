@@ -38,6 +38,13 @@ public record BenchWorkload(ModelDefinition model, EngineSettings settings, List
                 Collective.SINGLE), crops, batch);
     }
 
+    /** The same workload as one worker of a data-parallel job (batch per worker unchanged: weak scaling). */
+    public BenchWorkload withCollective(Collective collective) {
+        EngineSettings s = settings;
+        return new BenchWorkload(model, new EngineSettings(s.device(), s.threads(), s.seed(), s.swav(), s.optim(),
+                s.views(), s.batchSize(), collective), crops, batch);
+    }
+
     /** Multiply-accumulates of one image's crops through trunk, head and prototypes (the core's count). */
     public long macsPerImage() {
         long macs = 0;

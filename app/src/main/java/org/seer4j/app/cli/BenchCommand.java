@@ -6,7 +6,9 @@ import org.seer4j.app.UserException;
 import org.seer4j.app.bench.BenchReport;
 import org.seer4j.app.bench.BenchWorkload;
 import org.seer4j.app.bench.Benchmark;
+import org.seer4j.app.engine.Collectives;
 import org.seer4j.app.engine.Engines;
+import org.seer4j.core.port.Collective;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,8 +40,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (steps < 1) throw new UserException("--steps must be >= 1, got " + steps);
         if (warmup < 0) throw new UserException("--warmup must be >= 0, got " + warmup);
         if (threads < 1) throw new UserException("--threads must be >= 1, got " + threads);
-        BenchReport r = new Benchmark(Engines.byName(backend), BenchWorkload.standard(device, threads))
-                .run(warmup, steps);
+        // under `seer4j launch` each worker runs the standard step data-parallel (global batch 16 x workers)
+        BenchReport r;
+        try (Collective collective = Collectives.fromEnvironment(System.getenv(),
+                Collectives.timeout(System.getenv()))) {
+            r = new Benchmark(Engines.byName(backend), BenchWorkload.standard(device, threads)
+                    .withCollective(collective)).run(warmup, steps);
+            if (collective.rank() != 0) return 0;
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? r.json() : r.text());
         out.flush();
