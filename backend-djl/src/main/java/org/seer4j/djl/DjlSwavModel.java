@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.distributed.Replicas;
 import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
@@ -72,7 +73,7 @@ final class DjlSwavModel implements SwavModel {
         params.load(initialWeights);
         if (collective.worldSize() > 1) {
             // every replica starts from rank 0's weights, whatever each was initialised with
-            params.load(DataParallel.broadcast(params.toTensors(), collective));
+            params.load(Replicas.broadcast(params.toTensors(), collective));
         }
     }
 

@@ -34,6 +34,8 @@ final class RegNetGraph {
     private final WeightSource vars;
     private final ModelDefinition def;
     private final GroupedConv groupedConv;
+    /** Data-parallel workers whose batches training-mode BN normalises together (SyncBN); null: local BN. */
+    private GraphCollective syncBn;
 
     RegNetGraph(WeightSource vars, ModelDefinition def, GroupedConv groupedConv) {
         if (groupedConv == GroupedConv.AUTO) {
@@ -42,6 +44,11 @@ final class RegNetGraph {
         this.vars = vars;
         this.def = def;
         this.groupedConv = groupedConv;
+    }
+
+    /** Training-mode BN from now on uses the statistics of every worker's batch (null: this worker's only). */
+    void syncBatchNorm(GraphCollective workers) {
+        this.syncBn = workers;
     }
 
     ModelDefinition definition() {
@@ -128,6 +135,9 @@ final class RegNetGraph {
             }
             TfVariable mean = store.get(p + ".running_mean", TfVariable.Kind.RUNNING_MEAN, c);
             TfVariable var = store.get(p + ".running_var", TfVariable.Kind.RUNNING_VAR, c);
+            if (syncBn != null) {
+                return syncBn(tf, x, gamma, beta, mean, var, stats);
+            }
             Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.ofFloats(0));
             FusedBatchNorm<TFloat32, TFloat32> f = tf.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
                     FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(true), FusedBatchNorm.dataFormat("NHWC"));
@@ -139,6 +149,37 @@ final class RegNetGraph {
         Operand<TFloat32> var = vars.value(p + ".running_var", TfVariable.Kind.RUNNING_VAR, c);
         return tf.nn.fusedBatchNorm(x, gamma, beta, mean, var,
                 FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(false), FusedBatchNorm.dataFormat("NHWC")).y();
+    }
+
+    /**
+     * SyncBN: mean and (biased) variance over every worker's samples, two passes for accuracy, each an all-reduce
+     * of per-channel sums; the all-reduce's gradient is itself an all-reduce, so backward is exact across workers.
+     * Every worker's tensor has the same static shape, so the global count is the local count times the workers.
+     */
+    private Operand<TFloat32> syncBn(Ops tf, Operand<TFloat32> x, Operand<TFloat32> gamma, Operand<TFloat32> beta,
+                                     TfVariable runningMean, TfVariable runningVar, List<BnStat> stats) {
+        Shape shape = x.shape();
+        int rank = shape.numDimensions();
+        long local = 1;
+        int[] axes = new int[rank - 1];
+        for (int i = 0; i < rank - 1; i++) {
+            if (shape.size(i) < 0) {
+                throw new IllegalStateException("SyncBN needs static shapes, got " + shape);
+            }
+            local *= shape.size(i);
+            axes[i] = i;
+        }
+        double count = (double) local * syncBn.worldSize();
+        Operand<TFloat32> n = tf.constant((float) count);
+        Operand<TFloat32> mean = tf.math.div(syncBn.allReduceSum(tf, tf.sum(x, tf.constant(axes))), n);
+        Operand<TFloat32> centered = tf.math.sub(x, mean);
+        Operand<TFloat32> var = tf.math.div(syncBn.allReduceSum(tf,
+                tf.sum(tf.math.square(centered), tf.constant(axes))), n);
+        Operand<TFloat32> y = tf.math.add(tf.math.mul(tf.math.mul(centered,
+                tf.math.rsqrt(tf.math.add(var, tf.constant(BN_EPS)))), gamma), beta);
+        Operand<TFloat32> unbiased = tf.math.mul(var, tf.constant((float) (count / Math.max(1, count - 1))));
+        stats.add(new BnStat(runningMean, runningVar, mean, unbiased));
+        return y;
     }
 
     Operand<TFloat32> linear(Ops tf, Operand<TFloat32> x, String p, int in, int out) {

@@ -22,24 +22,48 @@ final class SwavLossGraph {
      */
     static Operand<TFloat32> codes(Ops tf, Operand<TFloat32> scores, Operand<TFloat32> queueScores, int batch,
                                    int prototypes, double epsilon, int iterations) {
+        return codes(tf, scores, queueScores, batch, prototypes, epsilon, iterations, null);
+    }
+
+    /**
+     * As above; with {@code workers} the transport problem spans every worker's batch and queue (SwAV's
+     * distributed Sinkhorn): the maximum, the total, the per-prototype sums and the sample count are all-reduced.
+     */
+    static Operand<TFloat32> codes(Ops tf, Operand<TFloat32> scores, Operand<TFloat32> queueScores, int batch,
+                                   int prototypes, double epsilon, int iterations, GraphCollective workers) {
         Operand<TFloat32> all = tf.stopGradient(queueScores == null ? scores
                 : tf.concat(List.of(scores, queueScores), tf.constant(0)));
         Operand<TFloat64> s = tf.dtypes.cast(all, TFloat64.class);
         // exp((s - max) / eps): the common factor cancels in the first normalisation and keeps exp finite.
-        s = tf.math.sub(s, tf.reduceMax(s, tf.constant(new int[] {0, 1})));
+        Operand<TFloat64> max = tf.reduceMax(s, tf.constant(new int[] {0, 1}));
+        if (workers != null) {
+            // the global maximum: every worker's in its own slot of a zero vector, summed (exact), then the max
+            max = tf.reduceMax(workers.allReduceSum(tf, tf.math.mul(oneHot(tf, workers), max)), tf.constant(0));
+        }
+        s = tf.math.sub(s, max);
         Operand<TFloat64> q = tf.math.exp(tf.math.div(s, tf.constant(epsilon)));
-        q = tf.math.div(q, tf.sum(q, tf.constant(new int[] {0, 1})));
+        Operand<TFloat64> total = tf.sum(q, tf.constant(new int[] {0, 1}));
+        q = tf.math.div(q, workers == null ? total : workers.allReduceSum(tf, total));
         Operand<TFloat64> samples = tf.dtypes.cast(tf.shape(q), TFloat64.class);
         samples = tf.slice(samples, tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+        if (workers != null) samples = workers.allReduceSum(tf, samples);
         Operand<TFloat64> k = tf.constant((double) prototypes);
         for (int it = 0; it < iterations; it++) {
             // each prototype receives 1/K of the mass, then each sample carries 1/B
-            q = tf.math.div(q, tf.math.mul(tf.sum(q, tf.constant(0), Sum.keepDims(true)), k));
+            Operand<TFloat64> prototypeSums = tf.sum(q, tf.constant(0), Sum.keepDims(true));
+            if (workers != null) prototypeSums = workers.allReduceSum(tf, prototypeSums);
+            q = tf.math.div(q, tf.math.mul(prototypeSums, k));
             q = tf.math.div(q, tf.math.mul(tf.sum(q, tf.constant(1), Sum.keepDims(true)), samples));
         }
         q = tf.math.mul(q, samples);
         Operand<TFloat64> mine = tf.slice(q, tf.constant(new int[] {0, 0}), tf.constant(new int[] {batch, -1}));
         return tf.dtypes.cast(mine, TFloat32.class);
+    }
+
+    private static Operand<TFloat64> oneHot(Ops tf, GraphCollective workers) {
+        double[] slot = new double[workers.worldSize()];
+        slot[workers.rank()] = 1;
+        return tf.constant(slot);
     }
 
     /**

@@ -56,6 +56,7 @@ public final class TfCollective implements Collective {
     private final Scope scope;
     private final String device;
     private final Map<String, String[]> ops = new HashMap<>();
+    private final String target;
     private int nextInstanceKey = 1;
 
     private TfCollective(WorkerEnvironment environment, Duration timeout) {
@@ -89,7 +90,8 @@ public final class TfCollective implements Collective {
         this.scope = Ops.create(graph).scope();
         String port = environment.peers().get(environment.rank());
         port = port.substring(port.lastIndexOf(':') + 1);
-        this.session = TargetedSession.open(graph, "grpc://localhost:" + port, config);
+        this.target = "grpc://localhost:" + port;
+        this.session = TargetedSession.open(graph, target, config);
     }
 
     /** Starts this worker's TF server and joins the group (the first collective call waits for every peer). */
@@ -98,6 +100,24 @@ public final class TfCollective implements Collective {
             throw new IllegalArgumentException("collective timeout must be > 0, got " + timeout);
         }
         return new TfCollective(environment, timeout);
+    }
+
+    /** The local server, for sessions whose graphs hold collective ops (the TF engine's training graph). */
+    String target() {
+        return target;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** {@code base} plus what a session on this worker's server needs: its own devices, the group leader. */
+    ConfigProto sessionConfig(ConfigProto base) {
+        return base.toBuilder()
+                .addDeviceFilters("/job:" + JOB + "/task:" + environment.rank())
+                .setExperimental(ConfigProto.Experimental.newBuilder()
+                        .setCollectiveGroupLeader("/job:" + JOB + "/replica:0/task:0"))
+                .build();
     }
 
     @Override

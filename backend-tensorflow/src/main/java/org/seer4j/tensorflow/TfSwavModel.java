@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.seer4j.core.distributed.Replicas;
 import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
@@ -20,6 +21,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.TargetedSession;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -51,13 +53,21 @@ final class TfSwavModel implements SwavModel {
     private final Operand<TFloat32> inferLogits;
     /** One queue per assigning crop, empty when swav.queue_length is 0. */
     private final List<EmbeddingQueue> queues = new ArrayList<>();
+    /** In-graph all-reduce for data-parallel steps; null in one process. */
+    private final GraphCollective graphCollective;
 
     TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
+        TfCollective workers = null;
         if (settings.collective() != null && settings.collective().worldSize() > 1) {
-            throw new UnsupportedOperationException("the tensorflow engine trains in one process only; got "
-                    + settings.collective().worldSize() + " workers (data-parallel training runs on backend djl; see"
-                    + " docs/distributed.md)");
+            if (!(settings.collective() instanceof TfCollective tc)) {
+                throw new UnsupportedOperationException("the tensorflow engine trains data-parallel only over"
+                        + " TensorFlow's own collective (TfCollective), got " + settings.collective().getClass()
+                        .getSimpleName());
+            }
+            workers = tc;
         }
+        this.graphCollective = workers == null ? null
+                : new GraphCollective(workers.rank(), workers.worldSize(), workers.timeout().toMillis() / 1000f);
         this.def = def;
         this.settings = settings;
         this.graph = new Graph();
@@ -66,6 +76,7 @@ final class TfSwavModel implements SwavModel {
             this.tf = Ops.create(graph);
             this.vars = new VariableStore(tf);
             this.net = new RegNetGraph(vars, def, groupedConv);
+            net.syncBatchNorm(graphCollective);
             this.update = settings.optim() == null ? null : new UpdateGraph(settings.optim());
             Ops ti = tf.withSubScope("infer");
             inferInput = ti.withName("images").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, -1, -1)));
@@ -78,7 +89,10 @@ final class TfSwavModel implements SwavModel {
                         net.prototypes());
             }
             vars.declareMomentum();
-            s = new Session(graph, SessionConfigs.of(settings.device(), settings.threads()));
+            s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads()))
+                    // collective ops run only in a session on the worker's TF server
+                    : TargetedSession.open(graph, workers.target(),
+                            workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads())));
             this.session = s;
             List<String> missing = new ArrayList<>(vars.byName().keySet());
             missing.removeAll(initial.keySet());
@@ -86,6 +100,10 @@ final class TfSwavModel implements SwavModel {
                 throw new IllegalArgumentException("initial weights lack " + missing);
             }
             loadWeights(initial);
+            if (workers != null) {
+                // every replica starts from rank 0's weights
+                loadWeights(Replicas.broadcast(weights(), workers));
+            }
             Map<String, Tensor> zeros = new LinkedHashMap<>();
             for (TfVariable m : vars.momentumBuffers()) {
                 zeros.put(m.name(), Tensor.zeros(m.interchangeShape()));
@@ -216,7 +234,8 @@ final class TfSwavModel implements SwavModel {
         }
         key.add(List.of(batch.batchSize()));
         return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
-                vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes));
+                vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes,
+                graphCollective));
     }
 
     @Override

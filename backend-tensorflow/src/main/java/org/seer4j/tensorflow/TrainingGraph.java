@@ -38,7 +38,8 @@ final class TrainingGraph {
     final List<Op> updatesFrozenPrototypes = new ArrayList<>();
 
     TrainingGraph(Graph graph, Ops root, String name, RegNetGraph net, VariableStore vars, UpdateGraph update,
-                  SwavConfig swav, List<Integer> assignCrops, int batch, List<int[]> groupShapes) {
+                  SwavConfig swav, List<Integer> assignCrops, int batch, List<int[]> groupShapes,
+                  GraphCollective workers) {
         Ops tf = root.withSubScope(name);
         int embedding = net.definition().head().outWidth();
         int k = net.definition().prototypes();
@@ -70,10 +71,14 @@ final class TrainingGraph {
             queueFeeds.add(queue);
             Operand<TFloat32> queueScores = RegNetGraph.scores(ts, queue, ts.stopGradient(protos));
             codes.add(SwavLossGraph.codes(ts, SwavLossGraph.crop(ts, scores, c, batch), queueScores, batch, k,
-                    swav.epsilon(), swav.sinkhornIterations()));
+                    swav.epsilon(), swav.sinkhornIterations(), workers));
             assignEmbeddings.add(SwavLossGraph.crop(tf, z, c, batch));
         }
-        loss = SwavLossGraph.loss(tf, scores, crops, batch, k, assignCrops, codes, swav.temperature());
+        Operand<TFloat32> localLoss = SwavLossGraph.loss(tf, scores, crops, batch, k, assignCrops, codes,
+                swav.temperature());
+        // data-parallel: each worker's loss is the mean over its images; their average is the global batch's loss
+        Operand<TFloat32> invWorld = workers == null ? null : tf.constant(1f / workers.worldSize());
+        loss = workers == null ? localLoss : tf.math.mul(workers.allReduceSum(tf, localLoss), invWorld);
 
         List<Output<?>> xs = new ArrayList<>();
         for (TfVariable v : vars.variables()) {
@@ -84,8 +89,16 @@ final class TrainingGraph {
         }
         gradientVariables.add(protoVar);
         xs.add(protos.asOutput());
-        Output<?>[] grads = graph.addGradients(name + "_gradients", new Output<?>[] {loss.asOutput()},
+        Output<?>[] grads = graph.addGradients(name + "_gradients", new Output<?>[] {localLoss.asOutput()},
                 xs.toArray(new Output<?>[0]), null);
+        if (workers != null) {
+            Ops ta = tf.withSubScope("average");
+            for (int i = 0; i < grads.length; i++) {
+                @SuppressWarnings("unchecked")
+                Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+                grads[i] = ta.math.mul(workers.allReduceSum(ta, g), invWorld).asOutput();
+            }
+        }
         gradients.addAll(List.of(grads));
 
         lr = tf.withName("lr").placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.scalar()));

@@ -1,18 +1,18 @@
-package org.seer4j.djl;
+package org.seer4j.core.distributed;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.seer4j.core.port.Collective;
 import org.seer4j.core.tensor.Tensor;
 
-/** Host-side helpers for data-parallel replicas. */
-final class DataParallel {
+/** Host-side helpers for data-parallel replicas, shared by the engines. */
+public final class Replicas {
 
-    private DataParallel() {
+    private Replicas() {
     }
 
     /** Every tensor replaced by rank 0's, in one broadcast of the tensors laid end to end in map order. */
-    static Map<String, Tensor> broadcast(Map<String, Tensor> tensors, Collective collective) {
+    public static Map<String, Tensor> broadcast(Map<String, Tensor> tensors, Collective collective) {
         long total = 0;
         for (Tensor t : tensors.values()) total += t.size();
         float[] flat = new float[Math.toIntExact(total)];

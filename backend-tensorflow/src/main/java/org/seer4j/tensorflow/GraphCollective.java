@@ -1,0 +1,75 @@
+package org.seer4j.tensorflow;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.family.TType;
+
+/**
+ * All-reduce sums inside a training graph (TF's {@code CollectiveReduce}), for data-parallel steps that run in one
+ * session run: gradient averaging, SyncBN statistics and Sinkhorn's sums. The op gets a gradient (TF's C++
+ * registry has none): the gradient of a sum over workers is the sum over workers of the incoming gradients, so
+ * SyncBN differentiates exactly across workers.
+ *
+ * <p>Instance keys come from one counter per process, in order of op creation; every worker builds the same graph
+ * in the same order, so the keys match. They start far above the host collective's keys.
+ */
+final class GraphCollective {
+    private static final AtomicInteger NEXT_KEY = new AtomicInteger(1 << 20);
+    private static boolean gradientRegistered;
+
+    private final int rank;
+    private final int worldSize;
+    private final float timeoutSeconds;
+
+    GraphCollective(int rank, int worldSize, float timeoutSeconds) {
+        this.rank = rank;
+        this.worldSize = worldSize;
+        this.timeoutSeconds = timeoutSeconds;
+        registerGradient();
+    }
+
+    int rank() {
+        return rank;
+    }
+
+    int worldSize() {
+        return worldSize;
+    }
+
+    /** The element-wise sum of {@code x} over every worker. */
+    <T extends TType> Operand<T> allReduceSum(Ops tf, Operand<T> x) {
+        return reduce(tf, x, worldSize, timeoutSeconds);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends TType> Operand<T> reduce(Ops tf, Operand<T> x, long groupSize, float timeout) {
+        GraphOperation op = (GraphOperation) tf.scope().env().opBuilder("CollectiveReduce",
+                        tf.scope().makeOpName("CollectiveReduce"), tf.scope())
+                .addInput(x.asOutput())
+                .setAttr("group_size", groupSize)
+                .setAttr("group_key", 1L)
+                .setAttr("instance_key", (long) NEXT_KEY.getAndIncrement())
+                .setAttr("merge_op", "Add")
+                .setAttr("final_op", "Id")
+                .setAttr("subdiv_offsets", new long[0])
+                .setAttr("timeout_seconds", timeout)
+                .build();
+        return (Operand<T>) op.output(0);
+    }
+
+    private static synchronized void registerGradient() {
+        if (gradientRegistered) {
+            return;
+        }
+        TensorFlow.registerCustomGradient("CollectiveReduce", (tf, op, gradients) -> {
+            long groupSize = op.attributes().getAttrInt("group_size");
+            float timeout = op.attributes().getAttrFloat("timeout_seconds");
+            return List.of(reduce(tf, gradients.get(0), groupSize, timeout));
+        });
+        gradientRegistered = true;
+    }
+}
