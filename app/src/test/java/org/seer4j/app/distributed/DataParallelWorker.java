@@ -50,24 +50,9 @@ public final class DataParallelWorker {
         Map<String, String> env = System.getenv();
         try (Collective collective = Collectives.fromEnvironment(env, java.time.Duration.ofSeconds(
                 Long.parseLong(args[4])))) {
-            int world = collective.worldSize();
-            int local = globalBatch / world;
-            EngineSettings settings = new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, 0, 0, 0),
-                    new OptimConfig("sgd", 0.9, 1e-4, 0.2, globalBatch, 0.0, 0.001, 0, 0.02, false, true),
-                    new ViewsConfig(CROPS, List.of(0, 1), Augmentation.defaults()), local, collective);
-            try (SwavModel model = Engines.byName(engine).open(DEF, settings)) {
-                for (int k = 0; k < steps; k++) {
-                    if (collective.rank() == dieRank && k == dieStep) {
-                        System.out.println("dying at step " + k);
-                        System.out.flush();
-                        Runtime.getRuntime().halt(9);
-                    }
-                    MultiCropBatch batch = shard(globalBatch(globalBatch, k), collective.rank(), world);
-                    double loss = model.step(batch, new StepPlan(k, 0.2, false, false)).loss();
-                    System.out.println("loss" + k + "=" + loss);
-                }
-                write(model.weights(), Path.of(args[3] + "." + collective.rank()));
-            }
+            List<Double> losses = train(engine, steps, globalBatch, collective, Path.of(args[3] + "." + collective.rank()),
+                    dieRank, dieStep);
+            for (int k = 0; k < losses.size(); k++) System.out.println("loss" + k + "=" + losses.get(k));
         } catch (RuntimeException e) {
             System.out.println("error=" + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             System.out.flush();
@@ -75,6 +60,30 @@ public final class DataParallelWorker {
         }
         System.out.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /** K steps on this rank's shard; returns the loss each step reported and writes the final weights. */
+    static List<Double> train(String engine, int steps, int globalBatch, Collective collective, Path weights,
+                              int dieRank, int dieStep) throws IOException {
+        int world = collective.worldSize();
+        int local = globalBatch / world;
+        EngineSettings settings = new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, 0, 0, 0),
+                new OptimConfig("sgd", 0.9, 1e-4, 0.2, globalBatch, 0.0, 0.001, 0, 0.02, false, true),
+                new ViewsConfig(CROPS, List.of(0, 1), Augmentation.defaults()), local, collective);
+        List<Double> losses = new ArrayList<>();
+        try (SwavModel model = Engines.byName(engine).open(DEF, settings)) {
+            for (int k = 0; k < steps; k++) {
+                if (collective.rank() == dieRank && k == dieStep) {
+                    System.out.println("dying at step " + k);
+                    System.out.flush();
+                    Runtime.getRuntime().halt(9);
+                }
+                MultiCropBatch batch = shard(globalBatch(globalBatch, k), collective.rank(), world);
+                losses.add(model.step(batch, new StepPlan(k, 0.2, false, false)).loss());
+            }
+            write(model.weights(), weights);
+        }
+        return losses;
     }
 
     /** The seeded global batch of step k: B images, every crop group crop-major ([count * B, 3, s, s]). */

@@ -1,6 +1,7 @@
 package org.seer4j.app.distributed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -17,11 +18,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.app.Main;
+import org.seer4j.core.port.Collective;
 
 /**
- * {@code seer4j launch} with two DJL workers on 127.0.0.1 (1 thread each) joined through TensorFlow's collective:
- * data-parallel training keeps the replicas identical, every rank reports the global loss, and a killed worker
- * ends the job in bounded time with a message naming it.
+ * {@code seer4j launch} with two workers on 127.0.0.1 (1 thread each) joined through TensorFlow's collective:
+ * the TensorFlow engine's 2 x B/2 steps equal 1 x B steps; DJL keeps its replicas identical (no SyncBN there);
+ * every rank reports the global loss, and a killed worker ends the job in bounded time with a message naming it.
  */
 class LaunchDataParallelTest {
 
@@ -51,6 +53,42 @@ class LaunchDataParallelTest {
             trainable++;
         }
         assertThat(trainable).isGreaterThan(10);
+    }
+
+    @Test
+    void twoTensorflowWorkersWithHalfTheBatchTrainLikeOneWorkerWithTheWholeBatch() throws Exception {
+        // SyncBN, distributed Sinkhorn and gradient averaging on: 2 x B/2 is the same step as 1 x B
+        Path weights = dir.resolve("w");
+        Run run = launch("tensorflow", "3", "4", weights.toString(), "60");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        Path single = dir.resolve("single");
+        List<Double> reference = DataParallelWorker.train("tensorflow", 3, 4, Collective.SINGLE, single, -1, -1);
+        for (int k = 0; k < 3; k++) {
+            for (int r = 0; r < 2; r++) {
+                double loss = Double.parseDouble(value(run.out(), "[rank " + r + "] loss" + k));
+                assertThat(loss).as("rank %d step %d", r, k)
+                        .isCloseTo(reference.get(k), within(1e-4 * Math.abs(reference.get(k))));
+            }
+        }
+        Map<String, float[]> expected = read(single);
+        Map<String, float[]> rank0 = read(Path.of(weights + ".0"));
+        Map<String, float[]> rank1 = read(Path.of(weights + ".1"));
+        assertThat(rank0.keySet()).isEqualTo(expected.keySet());
+        for (String name : expected.keySet()) {
+            // SyncBN: even the running statistics agree between the replicas
+            assertThat(rank1.get(name)).as(name).containsExactly(rank0.get(name));
+            float[] want = expected.get(name);
+            float[] got = rank0.get(name);
+            // 1e-4 of the tensor's largest entry; biases right before a BN get no true gradient (BN cancels them),
+            // so they hold only float noise of order 1e-6 that differs between any two runs: hence an absolute
+            // floor of 1e-5 (1e-4 of the typical 0.1 weight)
+            double scale = 0;
+            for (float v : want) scale = Math.max(scale, Math.abs(v));
+            double tolerance = Math.max(1e-4 * scale, 1e-5);
+            for (int i = 0; i < want.length; i++) {
+                assertThat((double) got[i]).as("%s[%d]", name, i).isCloseTo(want[i], within(tolerance));
+            }
+        }
     }
 
     @Test
