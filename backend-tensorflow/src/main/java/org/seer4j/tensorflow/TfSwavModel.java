@@ -62,7 +62,7 @@ final class TfSwavModel implements SwavModel {
             if (!(settings.collective() instanceof TfCollective tc)) {
                 throw new UnsupportedOperationException("the tensorflow engine trains data-parallel only over"
                         + " TensorFlow's own collective (TfCollective), got " + settings.collective().getClass()
-                        .getSimpleName());
+                        .getName() + " for " + settings.collective().worldSize() + " workers");
             }
             workers = tc;
         }
