@@ -1,0 +1,64 @@
+package org.seer4j.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.seer4j.app.Cli;
+import org.seer4j.app.Main;
+import org.seer4j.app.engine.Collectives;
+import org.seer4j.core.port.Collective;
+
+class LaunchCommandTest {
+
+    private static String[] run(String... args) {
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = Main.run(args);
+        } finally {
+            System.setErr(oldErr);
+        }
+        return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void aWorldOfNoWorkersIsAUsageError() {
+        String[] r = run("launch", "--nproc", "0", "bench");
+        assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
+        assertThat(r[1]).contains("--nproc must be >= 1, got 0");
+    }
+
+    @Test
+    void portsBeyondTheRangeAreAUsageError() {
+        String[] r = run("launch", "--nproc", "4", "--master-port", "65534", "bench");
+        assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
+        assertThat(r[1]).contains("--master-port 65534 leaves no room for 4 ports");
+    }
+
+    @Test
+    void launchDoesNotLaunchItself() {
+        String[] r = run("launch", "--nproc", "2", "launch", "--nproc", "2", "bench");
+        assertThat(r[1]).contains("launch cannot launch itself");
+    }
+
+    @Test
+    void withoutLauncherVariablesTheCollectiveIsTheSingleProcessOne() {
+        assertThat(Collectives.fromEnvironment(Map.of(), Duration.ofSeconds(5))).isSameAs(Collective.SINGLE);
+    }
+
+    @Test
+    void theCollectiveTimeoutComesFromTheEnvironmentAndBadValuesAreNamed() {
+        assertThat(Collectives.timeout(Map.of())).isEqualTo(Collectives.DEFAULT_TIMEOUT);
+        assertThat(Collectives.timeout(Map.of("SEER4J_COLLECTIVE_TIMEOUT_S", "42"))).isEqualTo(Duration.ofSeconds(42));
+        assertThatThrownBy(() -> Collectives.timeout(Map.of("SEER4J_COLLECTIVE_TIMEOUT_S", "0")))
+                .hasMessageContaining("SEER4J_COLLECTIVE_TIMEOUT_S must be a whole number of seconds >= 1, got '0'");
+    }
+}
