@@ -3,6 +3,7 @@ package org.seer4j.app;
 import org.seer4j.app.cli.BenchCommand;
 import org.seer4j.app.cli.BenchDataCommand;
 import org.seer4j.app.cli.ConfigCommand;
+import org.seer4j.app.cli.ExportCommand;
 import org.seer4j.app.cli.ForwardCommand;
 import org.seer4j.app.cli.RegnetCommand;
 import picocli.CommandLine;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "seer4j", mixinStandardHelpOptions = true, version = "seer4j 0.1.0",
         description = "SEER-style self-supervised pretraining on the JVM: RegNet trunks, SwAV, DJL or TensorFlow.",
         subcommands = {RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
-                BenchDataCommand.class})
+                BenchDataCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
