@@ -31,6 +31,8 @@ final class FakeSwavModel implements SwavModel {
     private final FakeClock clock;
     private final long nanAtIteration;
     boolean closed;
+    int inferred;
+    boolean loaded;
 
     FakeSwavModel(long seed, double mu, FakeClock clock, long nanAtIteration) {
         for (int i = 0; i < 4; i++) {
@@ -83,7 +85,7 @@ final class FakeSwavModel implements SwavModel {
         throw new UnsupportedOperationException();
     }
 
-    /** Features of image rows: [N, 2] = (mean of the image, w0 * first pixel). */
+    /** Features of image rows: [N, 2] = (mean of the image, w0), so classes differ in angle too. */
     @Override
     public Features infer(Tensor images) {
         int n = images.dim(0);
@@ -95,8 +97,9 @@ final class FakeSwavModel implements SwavModel {
                 s += images.get(r * per + j);
             }
             out[2 * r] = (float) (s / per);
-            out[2 * r + 1] = w[0] * images.get(r * per);
+            out[2 * r + 1] = w[0];
         }
+        inferred += n;
         return new Features(Tensor.of(out, n, 2), null);
     }
 
@@ -112,6 +115,7 @@ final class FakeSwavModel implements SwavModel {
             w[i] = trunk.get(i);
         }
         w[3] = weights.get(PROTOTYPES).get(0);
+        loaded = true;
     }
 
     @Override
