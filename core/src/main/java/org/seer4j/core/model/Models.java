@@ -26,7 +26,7 @@ public final class Models {
         try {
             return RegNetGenerator.plan(spec);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("model.bottleneck_ratio", e.getMessage());
+            throw new ConfigException("model.bottleneck", e.getMessage());
         }
     }
 

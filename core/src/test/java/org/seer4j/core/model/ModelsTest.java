@@ -64,7 +64,7 @@ class ModelsTest {
         RegNetSpec custom = new RegNetSpec(1, 24, 0, 2, 16, 3.0, 0, 32, Rounding.TORCHVISION);
         ModelConfig m = new ModelConfig(ModelConfig.CUSTOM, custom, null, 2, List.of(128), true);
         assertThatThrownBy(() -> Models.trunk(m)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("model.bottleneck_ratio: ");
+                .hasMessageStartingWith("model.bottleneck: ");
     }
 
     private static List<Integer> widths(ModelConfig m) {

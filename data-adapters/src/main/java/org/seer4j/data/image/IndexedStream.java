@@ -25,6 +25,13 @@ final class IndexedStream implements ImageStream {
     private boolean closed;
 
     IndexedStream(EpochOrder order, Shard shard, long startPosition, LongFunction<Loaded> loader, Runnable onClose) {
+        this(order, shard, startPosition, loader, onClose, Map.of());
+    }
+
+    /** {@code initialSkips}: counted before the epoch started (e.g. by a folder walk). */
+    IndexedStream(EpochOrder order, Shard shard, long startPosition, LongFunction<Loaded> loader, Runnable onClose,
+                  Map<String, Long> initialSkips) {
+        this.skipped.putAll(initialSkips);
         this.order = order;
         this.shard = shard;
         this.loader = loader;

@@ -1,0 +1,36 @@
+package org.seer4j.djl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/** Resolves {@code backend.device} ({@code auto|cpu|gpu}) against what the loaded native library can do. */
+final class DeviceChoice {
+    private static final System.Logger LOG = System.getLogger(DeviceChoice.class.getName());
+
+    static final String GPU_ROUTE = "backend.device is gpu, but the PyTorch native library DJL loaded has no CUDA "
+            + "support (Maven Central only ships CPU libtorch). To train on a GPU, put a CUDA 12.8 build of "
+            + "libtorch 2.7.1 on disk and start seer4j with PYTORCH_LIBRARY_PATH=<its lib folder> "
+            + "PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 (pytorch-jni already carries the cu128 JNI bridge); "
+            + "or set backend.device to cpu or auto.";
+
+    private DeviceChoice() {
+    }
+
+    static Device resolve(String device, Engine engine) {
+        int gpus = engine.getGpuCount();
+        return switch (device == null ? "auto" : device) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) throw new IllegalStateException(GPU_ROUTE);
+                yield Device.gpu();
+            }
+            case "auto" -> {
+                Device chosen = gpus > 0 ? Device.gpu() : Device.cpu();
+                LOG.log(System.Logger.Level.INFO, "backend.device auto: using " + chosen
+                        + (gpus > 0 ? "" : " (no CUDA-enabled libtorch found; see backend.device gpu for the route)"));
+                yield chosen;
+            }
+            default -> throw new IllegalArgumentException("backend.device must be auto, cpu or gpu, got " + device);
+        };
+    }
+}

@@ -1,0 +1,88 @@
+package org.seer4j.djl;
+
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.seer4j.core.config.OptimConfig;
+import org.seer4j.core.tensor.Tensor;
+
+/**
+ * SGD with heavy-ball momentum and optional LARC scaling, as SwAV runs it (torch SGD wrapped in apex's LARC):
+ * per tensor, {@code d = s (g + wd w)} with {@code s = trust ||w|| / (||g|| + wd ||w|| + 1e-8)} under LARC (only
+ * when both norms are non-zero; clip mode takes {@code min(s / lr, 1)}), {@code buf = momentum buf + d},
+ * {@code w -= lr buf}. Under LARS, biases and BN parameters get neither scaling nor decay when the config
+ * excludes them. This mirrors the core's {@code ParameterUpdate} math.
+ * The per-tensor scale is computed in double from the two norms, the element-wise work stays in the engine.
+ */
+final class SgdLarcOptimizer {
+    static final double LARC_EPS = 1e-8;
+
+    private final OptimConfig config;
+    private final PtNDManager manager;
+    private final Map<String, PtNDArray> momentum = new HashMap<>();
+
+    SgdLarcOptimizer(OptimConfig config, PtNDManager manager) {
+        this.config = config;
+        this.manager = manager;
+    }
+
+    /** Updates {@code weight} in place from {@code grad}; autograd must be off. */
+    void update(String name, ParameterKind kind, PtNDArray weight, PtNDArray grad, double lr) {
+        boolean lars = "lars".equals(config.name());
+        // Plain SGD decays every tensor (as SwAV does); LARS may exempt biases and norms from scaling and decay.
+        boolean excluded = lars && kind == ParameterKind.BIAS_OR_NORM && config.larsExcludeBiasAndNorm();
+        double wd = excluded ? 0.0 : config.weightDecay();
+        double scale = 1.0;
+        if (lars && !excluded) {
+            double wNorm = norm(weight);
+            double gNorm = norm(grad);
+            if (wNorm > 0 && gNorm > 0) {
+                scale = config.larsTrust() * wNorm / (gNorm + wd * wNorm + LARC_EPS);
+                if (config.larsClip()) scale = Math.min(scale / lr, 1.0);
+            } else {
+                wd = 0.0; // LARC leaves such a gradient exactly as it is, decay included
+            }
+        }
+        // Temporaries are closed here: they would otherwise pile up in the weights' long-lived manager.
+        try (PtNDArray step = (PtNDArray) grad.mul(scale)) {
+            if (wd != 0.0) {
+                try (PtNDArray decay = (PtNDArray) weight.mul(wd * scale)) {
+                    step.addi(decay);
+                }
+            }
+            PtNDArray buf = momentum.get(name);
+            if (buf == null) {
+                buf = JniUtils.clone(step);
+                buf.attach(manager);
+                momentum.put(name, buf);
+            } else {
+                buf.muli(config.momentum()).addi(step);
+            }
+            try (PtNDArray delta = (PtNDArray) buf.mul(lr)) {
+                weight.subi(delta);
+            }
+        }
+    }
+
+    private static double norm(PtNDArray a) {
+        try (PtNDArray n = JniUtils.norm(a, 2, new int[0], false)) {
+            return n.getDataType() == DataType.FLOAT64 ? n.getDouble() : n.getFloat();
+        }
+    }
+
+    /** Momentum buffers under {@code momentum.<parameter name>}. */
+    Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        momentum.forEach((name, buf) -> out.put("momentum." + name, Convert.toTensor(buf)));
+        return out;
+    }
+
+    void load(String name, PtNDArray buffer) {
+        PtNDArray old = momentum.put(name, buffer);
+        if (old != null) old.close();
+    }
+}

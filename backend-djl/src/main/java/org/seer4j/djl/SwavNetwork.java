@@ -1,0 +1,208 @@
+package org.seer4j.djl;
+
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import org.seer4j.core.model.HeadSpec;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.regnet.BlockPlan;
+
+/**
+ * The RegNet trunk, SwAV head, prototypes and optional classifier as a function of named parameters. The layers
+ * are declared under torchvision's state-dict names, so loading and saving weights needs no renaming, and the
+ * forward pass calls torch kernels directly.
+ */
+final class SwavNetwork {
+
+    /** How batch normalisation behaves in one forward pass. */
+    enum BnMode {
+        /** Running statistics normalise (inference). */
+        EVAL,
+        /** Batch statistics normalise and the running statistics move (a training step). */
+        TRAIN,
+        /** Batch statistics normalise; the running statistics stay as they are (gradient checks). */
+        TRAIN_FROZEN_STATS
+    }
+
+    private final ModelDefinition definition;
+    private final ModelParameters params;
+    private final List<String> headLinears = new ArrayList<>();
+    private final List<String> headNorms = new ArrayList<>();
+    /** Updated running statistics of the current training pass, by BN layer name: [mean, var]. */
+    private final Map<String, PtNDArray[]> pending = new HashMap<>();
+
+    SwavNetwork(ModelDefinition definition, ModelParameters params) {
+        this.definition = definition;
+        this.params = params;
+        declare();
+    }
+
+    ModelDefinition definition() {
+        return definition;
+    }
+
+    private void declare() {
+        int stem = definition.trunk().stemWidth();
+        conv("stem.0", stem, 3, 3);
+        norm("stem.1", stem);
+        for (BlockPlan b : definition.trunk().blocks()) {
+            String p = b.prefix();
+            if (b.hasProjection()) {
+                conv(p + ".proj.0", b.outWidth(), b.inWidth(), 1);
+                norm(p + ".proj.1", b.outWidth());
+            }
+            int wb = b.bottleneckWidth();
+            conv(p + ".f.a.0", wb, b.inWidth(), 1);
+            norm(p + ".f.a.1", wb);
+            conv(p + ".f.b.0", wb, wb / b.groups(), 3);
+            norm(p + ".f.b.1", wb);
+            if (b.hasSe()) {
+                conv(p + ".f.se.fc1", b.seWidth(), wb, 1);
+                bias(p + ".f.se.fc1", b.seWidth());
+                conv(p + ".f.se.fc2", wb, b.seWidth(), 1);
+                bias(p + ".f.se.fc2", wb);
+            }
+            conv(p + ".f.c.0", b.outWidth(), wb, 1);
+            norm(p + ".f.c.1", b.outWidth());
+        }
+        if (definition.classes() > 0) {
+            params.declare("fc.weight", ParameterKind.WEIGHT, definition.classes(), definition.trunk().outWidth());
+            params.declare("fc.bias", ParameterKind.BIAS_OR_NORM, definition.classes());
+        }
+        HeadSpec head = definition.head();
+        if (head != null) {
+            int in = head.inWidth();
+            int index = 0;
+            List<Integer> dims = head.dims();
+            for (int i = 0; i < dims.size(); i++) {
+                int out = dims.get(i);
+                String lin = "head." + index;
+                params.declare(lin + ".weight", ParameterKind.WEIGHT, out, in);
+                params.declare(lin + ".bias", ParameterKind.BIAS_OR_NORM, out);
+                headLinears.add(lin);
+                index++;
+                if (i < dims.size() - 1) {
+                    if (head.batchNorm()) {
+                        norm("head." + index, out);
+                        headNorms.add("head." + index);
+                        index++;
+                    } else {
+                        headNorms.add(null);
+                    }
+                    index++; // the ReLU's slot in torch's Sequential numbering
+                }
+                in = out;
+            }
+            if (definition.prototypes() > 0) {
+                params.declare("prototypes.weight", ParameterKind.WEIGHT, definition.prototypes(), head.outWidth());
+            }
+        }
+    }
+
+    private void conv(String name, long out, long in, long k) {
+        params.declare(name + ".weight", ParameterKind.WEIGHT, out, in, k, k);
+    }
+
+    private void bias(String name, long n) {
+        params.declare(name + ".bias", ParameterKind.BIAS_OR_NORM, n);
+    }
+
+    private void norm(String name, long n) {
+        params.declare(name + ".weight", ParameterKind.BIAS_OR_NORM, n);
+        params.declare(name + ".bias", ParameterKind.BIAS_OR_NORM, n);
+        params.declare(name + ".running_mean", ParameterKind.BUFFER, n);
+        params.declare(name + ".running_var", ParameterKind.BUFFER, n);
+    }
+
+    /** Trunk features: the last stage, globally average-pooled, [N, C]. */
+    PtNDArray trunk(PtNDArray images, BnMode mode) {
+        PtNDArray x = Ops.conv(images, w("stem.0"), null, definition.stemStride(), 1);
+        x = Ops.relu(bn("stem.1", x, mode));
+        for (BlockPlan b : definition.trunk().blocks()) {
+            x = block(b, x, mode);
+        }
+        return Ops.globalAvgPool(x);
+    }
+
+    private PtNDArray block(BlockPlan b, PtNDArray x, BnMode mode) {
+        String p = b.prefix();
+        PtNDArray shortcut = b.hasProjection()
+                ? bn(p + ".proj.1", Ops.conv(x, w(p + ".proj.0"), null, b.stride(), 1), mode)
+                : x;
+        PtNDArray f = Ops.relu(bn(p + ".f.a.1", Ops.conv(x, w(p + ".f.a.0"), null, 1, 1), mode));
+        f = Ops.relu(bn(p + ".f.b.1", Ops.conv(f, w(p + ".f.b.0"), null, b.stride(), b.groups()), mode));
+        if (b.hasSe()) f = squeezeExcite(p + ".f.se", f);
+        f = bn(p + ".f.c.1", Ops.conv(f, w(p + ".f.c.0"), null, 1, 1), mode);
+        return Ops.relu((PtNDArray) f.add(shortcut));
+    }
+
+    private PtNDArray squeezeExcite(String p, PtNDArray f) {
+        PtNDArray s = Ops.squeezePool(f);
+        s = Ops.relu(Ops.conv(s, w(p + ".fc1"), params.get(p + ".fc1.bias"), 1, 1));
+        s = JniUtils.sigmoid(Ops.conv(s, w(p + ".fc2"), params.get(p + ".fc2.bias"), 1, 1));
+        return (PtNDArray) f.mul(s);
+    }
+
+    /** The projection head: L2-normalised embeddings [N, D]. */
+    PtNDArray embed(PtNDArray pooled, BnMode mode) {
+        PtNDArray x = pooled;
+        for (int i = 0; i < headLinears.size(); i++) {
+            String lin = headLinears.get(i);
+            x = Ops.linear(x, params.get(lin + ".weight"), params.get(lin + ".bias"));
+            if (i < headLinears.size() - 1) {
+                String norm = headNorms.get(i);
+                if (norm != null) x = bn(norm, x, mode);
+                x = Ops.relu(x);
+            }
+        }
+        return Ops.l2Normalize(x);
+    }
+
+    /** Classifier logits, or null when the model has no {@code fc}. */
+    PtNDArray logits(PtNDArray pooled) {
+        if (definition.classes() == 0) return null;
+        return Ops.linear(pooled, params.get("fc.weight"), params.get("fc.bias"));
+    }
+
+    private PtNDArray w(String conv) {
+        return params.get(conv + ".weight");
+    }
+
+    private PtNDArray bn(String name, PtNDArray x, BnMode mode) {
+        PtNDArray mean = params.get(name + ".running_mean");
+        PtNDArray var = params.get(name + ".running_var");
+        if (mode != BnMode.EVAL) {
+            // torch writes batch statistics into whatever running buffers it gets: hand it copies, so a step whose
+            // loss turns out NaN leaves the model's statistics untouched. A layer met again (the next crop
+            // resolution) continues from its copies, as torch's buffers would.
+            PtNDArray[] copies = pending.get(name);
+            if (copies == null) {
+                copies = new PtNDArray[] {JniUtils.clone(mean), JniUtils.clone(var)};
+                copies[0].attach(x.getManager());
+                copies[1].attach(x.getManager());
+                if (mode == BnMode.TRAIN) pending.put(name, copies);
+            }
+            mean = copies[0];
+            var = copies[1];
+        }
+        return Ops.batchNorm(x, params.get(name + ".weight"), params.get(name + ".bias"), mean, var,
+                mode != BnMode.EVAL);
+    }
+
+    /** Makes the running statistics of the last TRAIN pass the model's own (after its loss proved finite). */
+    void commitRunningStatistics() {
+        for (Map.Entry<String, PtNDArray[]> e : pending.entrySet()) {
+            params.get(e.getKey() + ".running_mean").intern(JniUtils.clone(e.getValue()[0]));
+            params.get(e.getKey() + ".running_var").intern(JniUtils.clone(e.getValue()[1]));
+        }
+        pending.clear();
+    }
+
+    /** Forgets the statistics of a TRAIN pass that will not be committed. */
+    void discardRunningStatistics() {
+        pending.clear();
+    }
+}

@@ -1,0 +1,285 @@
+package org.seer4j.data.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.seer4j.core.image.RgbImage;
+
+/**
+ * Decodes JPEG, PNG, GIF and BMP files to 8-bit RGB through ImageIO (with TwelveMonkeys' JPEG reader for CMYK,
+ * YCCK and other JPEGs the JDK rejects), and classifies every failure as a {@link SkipReason}.
+ *
+ * <p>Conversions follow PIL's {@code convert("RGB")}: alpha is dropped (not composited), gray is replicated
+ * without gamma change (Java's {@code getRGB} would brighten linear gray), 16-bit samples keep their high byte,
+ * palettes are looked up. EXIF orientation of JPEGs is applied. Images over {@code maxPixels} are decoded with
+ * the smallest integer subsampling that fits (not skipped); files over {@code maxFileBytes} are skipped as
+ * too large. Thread-safe: no state but the limits.
+ */
+public final class ImageDecoder {
+    public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+    public static final long DEFAULT_MAX_FILE_BYTES = 256L * 1024 * 1024;
+
+    static {
+        ImageIO.setUseCache(false); // decode in memory, never through temporary files
+    }
+
+    private final long maxPixels;
+    private final long maxFileBytes;
+
+    public ImageDecoder() {
+        this(DEFAULT_MAX_PIXELS, DEFAULT_MAX_FILE_BYTES);
+    }
+
+    public ImageDecoder(long maxPixels, long maxFileBytes) {
+        if (maxPixels < 1 || maxFileBytes < 1) {
+            throw new IllegalArgumentException("limits must be positive: " + maxPixels + " pixels, " + maxFileBytes
+                    + " bytes");
+        }
+        this.maxPixels = maxPixels;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    /** The decoded image or why not; {@code id} and {@code label} go into the result. */
+    public Result decode(Path file) {
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size == 0) {
+                return Result.skip(SkipReason.EMPTY, "empty file");
+            }
+            if (size > maxFileBytes) {
+                return Result.skip(SkipReason.TOO_LARGE, size + " bytes > limit " + maxFileBytes);
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (AccessDeniedException e) {
+            return Result.skip(SkipReason.UNREADABLE, "permission denied");
+        } catch (NoSuchFileException e) {
+            return Result.skip(SkipReason.UNREADABLE, "missing (dangling link or deleted)");
+        } catch (FileSystemException e) {
+            if (isLinkLoop(e)) {
+                return Result.skip(SkipReason.SYMLINK_LOOP, "symbolic link loop");
+            }
+            return Result.skip(SkipReason.UNREADABLE, String.valueOf(e.getReason()));
+        } catch (IOException e) {
+            return Result.skip(SkipReason.UNREADABLE, e.toString());
+        } catch (OutOfMemoryError e) {
+            return Result.skip(SkipReason.TOO_LARGE, "file does not fit in memory");
+        }
+        return decode(bytes);
+    }
+
+    static boolean isLinkLoop(FileSystemException e) {
+        String r = String.valueOf(e.getReason()).toLowerCase(Locale.ROOT);
+        return r.contains("too many levels of symbolic links") || r.contains("loop");
+    }
+
+    /** Decodes a whole file's bytes. */
+    public Result decode(byte[] bytes) {
+        if (bytes.length == 0) {
+            return Result.skip(SkipReason.EMPTY, "empty file");
+        }
+        String format = sniff(bytes);
+        if (format == null) {
+            return Result.skip(SkipReason.NOT_AN_IMAGE, "no JPEG, PNG, GIF or BMP signature");
+        }
+        List<String> warnings = new ArrayList<>();
+        BufferedImage img;
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return Result.skip(SkipReason.NOT_AN_IMAGE, "no decoder accepts this " + format);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w < 1 || h < 1) {
+                    return Result.skip(SkipReason.CORRUPT, "image of " + w + "x" + h + " pixels");
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(w, h, maxPixels);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                img = reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        } catch (OutOfMemoryError e) {
+            return Result.skip(SkipReason.TOO_LARGE, "decoded image does not fit in memory");
+        } catch (Exception e) {
+            boolean truncated = truncation(e) || !hasEndMarker(bytes, format);
+            return Result.skip(truncated ? SkipReason.TRUNCATED : SkipReason.CORRUPT, String.valueOf(e));
+        }
+        for (String w : warnings) {
+            String lw = w.toLowerCase(Locale.ROOT);
+            if (lw.contains("premature end") || lw.contains("truncat")) {
+                return Result.skip(SkipReason.TRUNCATED, w);
+            }
+        }
+        if (img == null) {
+            return Result.skip(SkipReason.CORRUPT, "decoder returned no image");
+        }
+        RgbImage rgb = toRgb(img);
+        if ("jpeg".equals(format)) {
+            rgb = ExifOrientation.apply(rgb, ExifOrientation.of(bytes));
+        }
+        return new Result(rgb, null, null);
+    }
+
+    /** The smallest integer step s such that ceil(w/s) * ceil(h/s) <= maxPixels. */
+    static int subsampling(long w, long h, long maxPixels) {
+        int s = 1;
+        while (((w + s - 1) / s) * ((h + s - 1) / s) > maxPixels) {
+            s++;
+        }
+        return s;
+    }
+
+    private static boolean truncation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EOFException) {
+                return true;
+            }
+            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("end of file") || m.contains("premature end") || m.contains("unexpected end")
+                    || m.contains("truncat") || m.contains("eof")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the file still ends with its format's end marker (JPEG EOI, PNG IEND, GIF trailer), allowing
+     * trailing padding; a file that fails to decode without it was cut short. BMP has no end marker.
+     */
+    static boolean hasEndMarker(byte[] b, String format) {
+        int end = b.length;
+        while (end > 0 && (b[end - 1] == 0 || b[end - 1] == (byte) 0xff && !"jpeg".equals(format))) {
+            end--;
+        }
+        switch (format) {
+            case "jpeg" -> {
+                // phones append data after EOI, so look for EOI anywhere in the last 64 KiB
+                for (int i = end - 2; i >= Math.max(2, end - 65536); i--) {
+                    if ((b[i] & 0xff) == 0xff && (b[i + 1] & 0xff) == 0xd9) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case "png" -> {
+                return end >= 12 && b[end - 8] == 'I' && b[end - 7] == 'E' && b[end - 6] == 'N' && b[end - 5] == 'D';
+            }
+            case "gif" -> {
+                return end >= 1 && b[end - 1] == 0x3b;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    static String sniff(byte[] b) {
+        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
+            return "jpeg";
+        }
+        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return "png";
+        }
+        if (b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
+            return "gif";
+        }
+        if (b.length >= 14 && b[0] == 'B' && b[1] == 'M') {
+            return "bmp";
+        }
+        return null;
+    }
+
+    /** Any BufferedImage as interleaved 8-bit RGB (see the class comment for the rules). */
+    static RgbImage toRgb(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        byte[] out = new byte[w * h * 3];
+        Raster r = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        if (img.getType() == BufferedImage.TYPE_3BYTE_BGR && r.getSampleModel() instanceof ComponentSampleModel sm
+                && sm.getPixelStride() == 3 && sm.getScanlineStride() == w * 3 && r.getMinX() == 0
+                && r.getMinY() == 0 && r.getDataBuffer() instanceof DataBufferByte db && db.getNumBanks() == 1
+                && db.getOffset() == 0 && r.getSampleModelTranslateX() == 0 && r.getSampleModelTranslateY() == 0) {
+            int[] off = sm.getBandOffsets(); // B, G, R positions of R, G, B bands
+            byte[] src = db.getData();
+            int ro = off[0];
+            int go = off[1];
+            int bo = off[2];
+            for (int i = 0, n = w * h * 3; i < n; i += 3) {
+                out[i] = src[i + ro];
+                out[i + 1] = src[i + go];
+                out[i + 2] = src[i + bo];
+            }
+            return new RgbImage(w, h, out);
+        }
+        if (cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && cm.getNumColorComponents() == 1
+                && !(cm instanceof java.awt.image.IndexColorModel)) {
+            int bits = cm.getComponentSize(0);
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(r.getMinX(), r.getMinY() + y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    int v = bits == 8 ? row[x] : (bits > 8 ? row[x] >>> (bits - 8) : row[x] * 255 / ((1 << bits) - 1));
+                    byte g = (byte) v;
+                    int o = (y * w + x) * 3;
+                    out[o] = g;
+                    out[o + 1] = g;
+                    out[o + 2] = g;
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
+        int[] argb = new int[w];
+        for (int y = 0; y < h; y++) {
+            img.getRGB(0, y, w, 1, argb, 0, w);
+            for (int x = 0; x < w; x++) {
+                int p = argb[x];
+                int o = (y * w + x) * 3;
+                out[o] = (byte) (p >>> 16);
+                out[o + 1] = (byte) (p >>> 8);
+                out[o + 2] = (byte) p;
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    /** A decoded image, or the reason for skipping with a detail for the log. */
+    public record Result(RgbImage image, SkipReason reason, String detail) {
+        static Result skip(SkipReason reason, String detail) {
+            return new Result(null, reason, detail);
+        }
+
+        public boolean ok() {
+            return image != null;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package org.seer4j.data.views;
+
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.seer4j.core.config.ViewsConfig;
+import org.seer4j.core.image.RgbImage;
+import org.seer4j.core.image.Shard;
+import org.seer4j.core.image.SourceImage;
+import org.seer4j.core.port.BatchStream;
+import org.seer4j.core.port.ImageSource;
+import org.seer4j.core.port.ImageStream;
+import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.views.CropGroup;
+import org.seer4j.data.random.Rng;
+
+/** One epoch of {@link MultiCropPipeline}: the worker threads, their bounded queues, and the in-order merge. */
+final class PipelineStream implements BatchStream {
+    /** A worker's output: one image's crops (one array per crop group, crops concatenated), or its end. */
+    private record Item(long position, float[][] crops, boolean end, RuntimeException failure) {
+    }
+
+    private final ViewsConfig views;
+    private final int batchSize;
+    private final int workers;
+    private final long startPosition;
+    private final String sourceName;
+    private final List<BlockingQueue<Item>> queues = new CopyOnWriteArrayList<>();
+    private final List<Map<String, Long>> skipped;
+    private final Thread[] threads;
+    private final ConcurrentLinkedQueue<float[][]> pool = new ConcurrentLinkedQueue<>();
+    private final Item[] heads;
+    private final boolean[] finished;
+    private long nextPosition;
+    private long resumePosition;
+    private long imagesSeen;
+    private MultiCropBatch pending;
+    private boolean exhausted;
+    private volatile boolean closed;
+
+    PipelineStream(ImageSource source, ViewsConfig views, int batchSize, int workers, int perWorker, long seed,
+                   long epoch, long startPosition) {
+        this.views = views;
+        this.batchSize = batchSize;
+        this.workers = workers;
+        this.startPosition = Math.max(0, startPosition);
+        this.nextPosition = this.startPosition;
+        this.resumePosition = this.startPosition;
+        this.sourceName = source.describe();
+        this.skipped = new CopyOnWriteArrayList<>(MultiCropPipeline.emptyCounts(workers));
+        this.heads = new Item[workers];
+        this.finished = new boolean[workers];
+        this.threads = new Thread[workers];
+        for (int w = 0; w < workers; w++) {
+            queues.add(new ArrayBlockingQueue<>(perWorker));
+        }
+        for (int w = 0; w < workers; w++) {
+            int id = w;
+            threads[w] = new Thread(() -> work(source, seed, epoch, id), "seer4j-views-" + w);
+            threads[w].setDaemon(true);
+            threads[w].start();
+        }
+    }
+
+    private void work(ImageSource source, long seed, long epoch, int w) {
+        BlockingQueue<Item> out = queues.get(w);
+        CropAugmenter augmenter = new CropAugmenter(views.augmentation());
+        List<CropGroup> groups = views.crops();
+        try (ImageStream in = source.open(seed, epoch, new Shard(w, workers), startPosition)) {
+            while (!closed && in.hasNext()) {
+                SourceImage img = in.next();
+                long p = in.position();
+                float[][] crops = pool.poll();
+                if (crops == null) {
+                    crops = new float[groups.size()][];
+                    for (int g = 0; g < groups.size(); g++) {
+                        CropGroup cg = groups.get(g);
+                        crops[g] = new float[cg.count() * 3 * cg.size() * cg.size()];
+                    }
+                }
+                augment(img.image(), seed, epoch, p, groups, augmenter, crops);
+                skipped.set(w, in.skipped());
+                out.put(new Item(p, crops, false, null));
+            }
+            skipped.set(w, in.skipped());
+            out.put(new Item(Long.MAX_VALUE, null, true, null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            out.offer(new Item(Long.MAX_VALUE, null, true, e));
+        }
+    }
+
+    /** The crops of the image at {@code position}: crop k's draws come from stream (seed, epoch, position, k). */
+    static void augment(RgbImage image, long seed, long epoch, long position, List<CropGroup> groups,
+                        CropAugmenter augmenter, float[][] out) {
+        int crop = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            CropGroup cg = groups.get(g);
+            int per = 3 * cg.size() * cg.size();
+            for (int k = 0; k < cg.count(); k++, crop++) {
+                Rng rng = Rng.of(seed, epoch, position, crop);
+                CropParams p = CropParams.draw(rng, image.width(), image.height(), cg, augmenter.augmentation());
+                augmenter.apply(image, p, cg.size(), out[g], k * per);
+            }
+        }
+    }
+
+    /** The next readable image in position order, or null at the end of the epoch. */
+    private Item nextItem() throws InterruptedException {
+        while (true) {
+            int w = (int) Math.floorMod(nextPosition, (long) workers);
+            boolean allDone = true;
+            for (boolean f : finished) {
+                allDone &= f;
+            }
+            if (allDone) {
+                return null;
+            }
+            if (finished[w]) {
+                nextPosition++;
+                continue;
+            }
+            if (heads[w] == null) {
+                Item it;
+                do {
+                    it = queues.get(w).poll(200, TimeUnit.MILLISECONDS);
+                    if (closed) {
+                        return null;
+                    }
+                } while (it == null);
+                heads[w] = it;
+            }
+            Item head = heads[w];
+            if (head.failure() != null) {
+                throw new IllegalStateException("reading " + sourceName + " failed: " + head.failure().getMessage(),
+                        head.failure());
+            }
+            if (head.end()) {
+                finished[w] = true;
+                continue;
+            }
+            if (head.position() == nextPosition) {
+                heads[w] = null;
+                nextPosition++;
+                return head;
+            }
+            // the worker has moved past this position: its image was skipped
+            nextPosition++;
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (pending != null) {
+            return true;
+        }
+        if (exhausted || closed) {
+            return false;
+        }
+        List<CropGroup> groups = views.crops();
+        float[][] data = new float[groups.size()][];
+        int[] per = new int[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            CropGroup cg = groups.get(g);
+            per[g] = 3 * cg.size() * cg.size();
+            data[g] = new float[cg.count() * batchSize * per[g]];
+        }
+        long last = -1;
+        try {
+            for (int b = 0; b < batchSize; b++) {
+                Item it = nextItem();
+                if (it == null) {
+                    exhausted = true;
+                    failIfNothingReadable();
+                    return false;
+                }
+                imagesSeen++;
+                last = it.position();
+                for (int g = 0; g < groups.size(); g++) {
+                    int count = groups.get(g).count();
+                    for (int k = 0; k < count; k++) {
+                        // crop-major: crop k of image b goes to row k * batchSize + b
+                        System.arraycopy(it.crops()[g], k * per[g], data[g], (k * batchSize + b) * per[g], per[g]);
+                    }
+                }
+                pool.offer(it.crops());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            return false;
+        }
+        Tensor[] tensors = new Tensor[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            CropGroup cg = groups.get(g);
+            tensors[g] = Tensor.of(data[g], cg.count() * batchSize, 3, cg.size(), cg.size());
+        }
+        pending = new MultiCropBatch(List.of(tensors), batchSize);
+        resumePosition = last + 1;
+        return true;
+    }
+
+    private void failIfNothingReadable() {
+        if (imagesSeen == 0 && startPosition == 0) {
+            close();
+            Map<String, Long> s = skipped();
+            throw new IllegalStateException("no readable image in " + sourceName
+                    + (s.isEmpty() ? ": it is empty" : ": every file was skipped " + s));
+        }
+        if (imagesSeen < batchSize && startPosition == 0) {
+            close();
+            throw new IllegalStateException(sourceName + " has " + imagesSeen + " readable images, fewer than one "
+                    + "batch of " + batchSize + " (skipped: " + skipped() + ")");
+        }
+    }
+
+    @Override
+    public MultiCropBatch next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        MultiCropBatch b = pending;
+        pending = null;
+        return b;
+    }
+
+    @Override
+    public Map<String, Long> skipped() {
+        return MultiCropPipeline.sum(skipped);
+    }
+
+    @Override
+    public long position() {
+        return resumePosition;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (BlockingQueue<Item> q : queues) {
+            q.clear();
+        }
+    }
+}
