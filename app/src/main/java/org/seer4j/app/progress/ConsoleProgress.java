@@ -1,6 +1,6 @@
 package org.seer4j.app.progress;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import org.seer4j.core.service.Progress;
 import org.seer4j.core.service.ProgressListener;
@@ -14,23 +14,23 @@ public final class ConsoleProgress implements ProgressListener {
     private static final int BAR = 24;
     private static final long REDRAW_NANOS = 100_000_000L;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final Ticker ticker;
     private final long lineEveryNanos;
     private long lastPrint = Long.MIN_VALUE;
     private boolean barShown;
 
-    public ConsoleProgress(PrintStream out, boolean terminal, Ticker ticker, long lineEveryNanos) {
+    public ConsoleProgress(PrintWriter out, boolean terminal, Ticker ticker, long lineEveryNanos) {
         this.out = out;
         this.terminal = terminal;
         this.ticker = ticker;
         this.lineEveryNanos = lineEveryNanos;
     }
 
-    /** Standard output, as a bar when it is a terminal, else a line every 10 seconds. */
-    public static ConsoleProgress standard() {
-        return new ConsoleProgress(System.out, System.console() != null, Ticker.SYSTEM, 10_000_000_000L);
+    /** Writes to {@code out}: a bar when standard output is a terminal, else a line every 10 seconds. */
+    public static ConsoleProgress standard(PrintWriter out) {
+        return new ConsoleProgress(out, System.console() != null, Ticker.SYSTEM, 10_000_000_000L);
     }
 
     @Override
@@ -39,6 +39,7 @@ public final class ConsoleProgress implements ProgressListener {
         out.println(startStep > 0
                 ? "resuming at step " + startStep + " of " + totalSteps + " on " + description
                 : "pretraining for " + totalSteps + " steps on " + description);
+        out.flush();
     }
 
     @Override
@@ -54,6 +55,7 @@ public final class ConsoleProgress implements ProgressListener {
             }
         } else if (edge || now - lastPrint >= lineEveryNanos) {
             out.println(line(p));
+            out.flush();
             lastPrint = now;
         }
     }
@@ -70,6 +72,7 @@ public final class ConsoleProgress implements ProgressListener {
         endBar();
         out.println(stopped ? "stopped at step " + step + " (checkpoint written; rerun the same command to resume)"
                 : "done: " + step + " steps");
+        out.flush();
     }
 
     private void endBar() {

@@ -2,9 +2,8 @@ package org.seer4j.app.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.service.Progress;
 
@@ -17,8 +16,8 @@ class ConsoleProgressTest {
 
     @Test
     void withoutATerminalAPlainLineIsPrintedAtTheFirstStepThenEveryIntervalAndAtTheEnd() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+        StringWriter bytes = new StringWriter();
+        ConsoleProgress p = new ConsoleProgress(new PrintWriter(bytes), false,
                 () -> now, 5_000_000_000L);
         p.started(0, 10, "sample");
         for (long s = 1; s <= 10; s++) {
@@ -26,7 +25,7 @@ class ConsoleProgressTest {
             p.stepped(at(s));
         }
         p.finished(10, false);
-        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        String[] lines = bytes.toString().split("\n");
         // Steps at 2 s intervals: printed at step 1 (t = 2 s), 4 (8 s), 7 (14 s) and the last, 10.
         assertThat(lines).containsExactly("pretraining for 10 steps on sample",
                 "step 1/10 (10%) epoch 0 loss 8.2500 lr 0.01250 32.5 img/s ETA 18s",
@@ -34,18 +33,18 @@ class ConsoleProgressTest {
                 "step 7/10 (70%) epoch 1 loss 8.2500 lr 0.01250 32.5 img/s ETA 6s",
                 "step 10/10 (100%) epoch 2 loss 8.2500 lr 0.01250 32.5 img/s ETA 0s",
                 "done: 10 steps");
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("\r");
+        assertThat(bytes.toString()).doesNotContain("\r");
     }
 
     @Test
     void onATerminalTheBarIsRedrawnInPlaceAndEndedByANewline() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true,
+        StringWriter bytes = new StringWriter();
+        ConsoleProgress p = new ConsoleProgress(new PrintWriter(bytes), true,
                 () -> now, 5_000_000_000L);
         now = 0;
         p.stepped(at(5));
         p.finished(5, true);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("\r[############............] "
+        assertThat(bytes.toString()).isEqualTo("\r[############............] "
                 + "step 5/10 (50%) epoch 1 loss 8.2500 lr 0.01250 32.5 img/s ETA 10s\n"
                 + "stopped at step 5 (checkpoint written; rerun the same command to resume)\n");
     }
