@@ -11,9 +11,9 @@ import org.seer4j.core.port.ImageSource;
 import org.seer4j.core.service.ImageSources;
 import org.seer4j.core.service.TrainingData;
 import org.seer4j.core.service.TrainingDataFactory;
+import org.seer4j.data.DataAdapters;
 import org.seer4j.data.image.FolderSource;
 import org.seer4j.data.image.IdxSource;
-import org.seer4j.data.views.MultiCropPipeline;
 
 /**
  * The {@code data} section turned into image sources:
@@ -28,59 +28,55 @@ import org.seer4j.data.views.MultiCropPipeline;
  */
 public final class DataSources implements ImageSources, TrainingDataFactory {
 
+    private final DataAdapters adapters = new DataAdapters();
+
     @Override
     public TrainingData open(RunConfig config) {
         ImageSource images = images(config);
-        MultiCropPipeline batches = MultiCropPipeline.builder().setSource(images).setViews(config.views())
-                .setBatchSize(config.train().batchSize()).optWorkers(config.data().workers()).build();
-        return new TrainingData(batches, size(images));
+        return new TrainingData(adapters.batches(config, images), size(images));
     }
 
     @Override
     public ImageSource images(RunConfig config) {
         DataConfig d = config.data();
-        return switch (d.source()) {
-            case "sample" -> IdxSource.sample(true);
-            case "idx" -> idx(d, true);
-            default -> folder(d, d.labelled());
-        };
+        check(d);
+        try {
+            return adapters.imageSource(d);
+        } catch (UncheckedIOException e) {
+            throw new UserException("data.path: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public Splits labelled(RunConfig config) {
         DataConfig d = config.data();
+        check(d);
         return switch (d.source()) {
             case "sample" -> new Splits(IdxSource.sample(true), IdxSource.sample(false));
             case "idx" -> Files.isDirectory(Path.of(d.path())) ? new Splits(idx(d, true), idx(d, false))
-                    : new Splits(idx(d, true), null);
-            default -> new Splits(folder(d, true), null);
+                    : new Splits(images(config), null);
+            default -> new Splits(Files.isRegularFile(Path.of(d.path())) ? images(config)
+                    : FolderSource.folder(Path.of(d.path())).optLabelled(true).build(), null);
         };
     }
 
-    private static IdxSource idx(DataConfig d, boolean train) {
-        Path path = Path.of(d.path());
-        try {
-            if (Files.isDirectory(path)) {
-                return IdxSource.fashionMnist(path, train);
-            }
-            if (!Files.isRegularFile(path)) {
-                throw new UserException("data.path: no IDX images file or folder at " + path);
-            }
-            return IdxSource.of(path, d.labels() == null ? null : Path.of(d.labels()));
-        } catch (IOException e) {
-            throw new UserException("data.path: cannot read " + path + ": " + e.getMessage(), e);
+    /** A missing path is the user's mistake: say so before any adapter trips over it. */
+    private static void check(DataConfig d) {
+        if (d.path() != null && !Files.exists(Path.of(d.path()))) {
+            throw new UserException("data.path: " + d.path() + " does not exist");
+        }
+        if (d.labels() != null && !Files.isRegularFile(Path.of(d.labels()))) {
+            throw new UserException("data.labels: " + d.labels() + " is not a file");
         }
     }
 
-    private static FolderSource folder(DataConfig d, boolean labelled) {
-        Path path = Path.of(d.path());
-        if (Files.isRegularFile(path)) {
-            return FolderSource.fileList(path).build();
+    /** One split of a folder holding the standard MNIST-format files. */
+    private static IdxSource idx(DataConfig d, boolean train) {
+        try {
+            return IdxSource.fashionMnist(Path.of(d.path()), train);
+        } catch (IOException e) {
+            throw new UserException("data.path: cannot read " + d.path() + ": " + e.getMessage(), e);
         }
-        if (!Files.isDirectory(path)) {
-            throw new UserException("data.path: no folder or file list at " + path);
-        }
-        return FolderSource.folder(path).optLabelled(labelled).build();
     }
 
     /** Images in an epoch, as far as the source knows before reading them. */

@@ -11,6 +11,6 @@ public final class Injectors {
     }
 
     public static Injector forRun(RunConfig config, ProgressListener progress) {
-        return Guice.createInjector(new CoreModule(progress), new DataModule(), Engines.module(config.backend().name()));
+        return Guice.createInjector(new CoreModule(progress), new RunDataModule(), Engines.module(config.backend().name()));
     }
 }
