@@ -29,6 +29,29 @@ final class Convert {
         return copy;
     }
 
+    /**
+     * An NCHW image batch whose memory is laid out channels-last (NHWC strides), which lets oneDNN run its
+     * channels-last convolution kernels through the whole trunk. The transposition happens while filling the
+     * buffer, so the batch is still copied only once. The manager keeps the Java buffer reachable.
+     */
+    static PtNDArray toChannelsLast(PtNDManager manager, Tensor images) {
+        int n = images.dim(0), c = images.dim(1), h = images.dim(2), w = images.dim(3);
+        ByteBuffer buf = ByteBuffer.allocateDirect(images.size() * 4).order(ByteOrder.nativeOrder());
+        java.nio.FloatBuffer out = buf.asFloatBuffer();
+        java.nio.FloatBuffer in = images.buffer();
+        int plane = h * w;
+        float[] row = new float[c];
+        for (int img = 0; img < n; img++) {
+            int base = img * c * plane;
+            for (int p = 0; p < plane; p++) {
+                for (int ch = 0; ch < c; ch++) row[ch] = in.get(base + ch * plane + p);
+                out.put(row);
+            }
+        }
+        PtNDArray nhwc = manager.create(buf, new Shape(n, h, w, c), DataType.FLOAT32);
+        return JniUtils.permute(nhwc, new long[] {0, 3, 1, 2});
+    }
+
     /** The array's values as a float32 port tensor. */
     static Tensor toTensor(PtNDArray array) {
         float[] data = array.getDataType() == DataType.FLOAT32

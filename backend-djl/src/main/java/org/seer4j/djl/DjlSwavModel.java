@@ -29,6 +29,8 @@ import org.seer4j.djl.SwavNetwork.BnMode;
  */
 final class DjlSwavModel implements SwavModel {
     static final String PROTOTYPES = "prototypes.weight";
+    /** Memory layout of activations; -Dseer4j.djl.channelsLast=false falls back to NCHW. */
+    static boolean CHANNELS_LAST = !"false".equals(System.getProperty("seer4j.djl.channelsLast"));
     /** Training-state key of how many rows were pushed into each queue (decides when it is full). */
     static final String QUEUED_ROWS = "queue.rows_pushed";
 
@@ -169,7 +171,7 @@ final class DjlSwavModel implements SwavModel {
     private Forward forward(PtNDManager step, MultiCropBatch batch, BnMode mode) {
         List<PtNDArray> pooled = new ArrayList<>();
         for (Tensor group : batch.groups()) {
-            PtNDArray images = Convert.toArray(step, group, params.dataType(), false);
+            PtNDArray images = images(step, group);
             pooled.add(network.trunk(images, mode));
         }
         PtNDArray trunk = pooled.size() == 1 ? pooled.get(0) : JniUtils.cat(pooled.toArray(new PtNDArray[0]), 0);
@@ -232,6 +234,13 @@ final class DjlSwavModel implements SwavModel {
             queue.intern(owned);
         }
         queuedRows += b;
+    }
+
+    /** Channels-last for float32 on CPU (oneDNN's fast layout); plain NCHW otherwise. */
+    private PtNDArray images(PtNDManager step, Tensor batch) {
+        return CHANNELS_LAST && params.dataType() == DataType.FLOAT32
+                ? Convert.toChannelsLast(step, batch)
+                : Convert.toArray(step, batch, params.dataType(), false);
     }
 
     /** Whether every assigning crop's queue holds {@code swav.queue_length} rows (the planner's queueFull). */
@@ -299,7 +308,7 @@ final class DjlSwavModel implements SwavModel {
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             Features[] out = new Features[1];
             Grad.withoutGradient(() -> {
-                PtNDArray x = Convert.toArray(step, images, params.dataType(), false);
+                PtNDArray x = images(step, images);
                 PtNDArray pooled = network.trunk(x, BnMode.EVAL);
                 PtNDArray logits = network.logits(pooled);
                 out[0] = new Features(Convert.toTensor(pooled), logits == null ? null : Convert.toTensor(logits));

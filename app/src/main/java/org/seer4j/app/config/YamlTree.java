@@ -57,7 +57,7 @@ final class YamlTree {
             if (first == null) {
                 return new Mapping(tree.origin(1));
             }
-            ConfigNode root = tree.node(first);
+            ConfigNode root = tree.node(first, fixedOrigin == null ? "" : source);
             if (p.nextToken() != null) {
                 throw new InvalidConfigException(tree.here(), null,
                         "a second YAML document starts here; a config file holds exactly one");
@@ -72,7 +72,8 @@ final class YamlTree {
         }
     }
 
-    private ConfigNode node(JsonToken token) throws IOException {
+    /** @param path the dotted key of the node, for messages ({@code views.crops[1]}) */
+    private ConfigNode node(JsonToken token, String path) throws IOException {
         Origin at = here();
         if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
             throw new InvalidConfigException(at, null, "YAML aliases (*" + parser.getText()
@@ -80,9 +81,9 @@ final class YamlTree {
         }
         switch (token) {
             case START_OBJECT:
-                return mapping(at);
+                return mapping(at, path);
             case START_ARRAY:
-                return sequence(at);
+                return sequence(at, path);
             case VALUE_STRING:
                 return new Scalar(parser.getText(), Kind.STRING, at);
             case VALUE_NUMBER_INT:
@@ -100,25 +101,27 @@ final class YamlTree {
         }
     }
 
-    private Mapping mapping(Origin at) throws IOException {
+    private Mapping mapping(Origin at, String path) throws IOException {
         Mapping m = new Mapping(at);
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
             String key = parser.currentName();
+            String keyPath = path.isEmpty() ? key : path + "." + key;
             Origin keyAt = here();
             Entry earlier = m.get(key);
             if (earlier != null) {
-                throw new InvalidConfigException(keyAt, key, "is given twice in the same mapping (first at "
-                        + earlier.keyOrigin() + ")");
+                int line = earlier.keyOrigin().line();
+                throw new InvalidConfigException(keyAt, keyPath, "is given twice"
+                        + (line > 0 ? " (first on line " + line + ")" : ""));
             }
-            m.put(new Entry(key, keyAt, node(parser.nextToken())));
+            m.put(new Entry(key, keyAt, node(parser.nextToken(), keyPath)));
         }
         return m;
     }
 
-    private Sequence sequence(Origin at) throws IOException {
+    private Sequence sequence(Origin at, String path) throws IOException {
         List<ConfigNode> items = new ArrayList<>();
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-            items.add(node(t));
+            items.add(node(t, path + "[" + items.size() + "]"));
         }
         return new Sequence(items, at);
     }

@@ -2,6 +2,7 @@ package org.seer4j.app.wiring;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import org.seer4j.app.engine.Engines;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.service.ProgressListener;
 

@@ -66,4 +66,12 @@ class ConfigCommandTest {
         assertThat(run("config")).isZero();
         assertThat(ConfigLoader.fromYaml(out.toString(), "printed.yaml", List.of())).isEqualTo(RunConfig.defaults());
     }
+
+    @Test
+    void theConfigNameIsTheFileNameWithoutItsExtension() {
+        ConfigOptions options = new ConfigOptions();
+        assertThat(options.name()).isEqualTo("defaults");
+        options.file = Path.of("configs", "swav-imagenet.yaml");
+        assertThat(options.name()).isEqualTo("swav-imagenet");
+    }
 }

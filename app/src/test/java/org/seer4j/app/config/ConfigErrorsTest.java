@@ -305,7 +305,13 @@ class ConfigErrorsTest {
     @Test
     void aKeyGivenTwiceIsRefused() {
         assertThat(error("swav:\n  epsilon: 0.05\n  prototypes: 10\n  epsilon: 0.03\n"))
-                .hasMessage("cfg.yaml:4: epsilon: is given twice in the same mapping (first at cfg.yaml:2)");
+                .hasMessage("cfg.yaml:4: swav.epsilon: is given twice (first on line 2)");
+    }
+
+    @Test
+    void aKeyGivenTwiceInsideACropGroupIsNamedWithTheGroup() {
+        assertThat(error("views:\n  crops:\n    - {count: 2, size: 224, size: 96, min_scale: 0.14, max_scale: 1.0}\n"))
+                .hasMessage("cfg.yaml:3: views.crops[0].size: is given twice (first on line 3)");
     }
 
     @Test

@@ -7,14 +7,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,8 +43,9 @@ public final class FolderIndex implements Closeable {
     private final Path root;
     private final Path pathsFile;
     private final Path recordsFile;
-    private final FileChannel paths;
-    private final FileChannel records;
+    // RandomAccessFile, not FileChannel: an interrupted reader thread would close a FileChannel for everyone
+    private final RandomAccessFile paths;
+    private final RandomAccessFile records;
     private final long size;
     private final List<String> classes;
     private final Map<String, Long> walkSkips;
@@ -56,8 +56,8 @@ public final class FolderIndex implements Closeable {
         this.root = root;
         this.pathsFile = pathsFile;
         this.recordsFile = recordsFile;
-        this.paths = FileChannel.open(pathsFile, StandardOpenOption.READ);
-        this.records = FileChannel.open(recordsFile, StandardOpenOption.READ);
+        this.paths = new RandomAccessFile(pathsFile.toFile(), "r");
+        this.records = new RandomAccessFile(recordsFile.toFile(), "r");
         this.size = size;
         this.classes = List.copyOf(classes);
         this.walkSkips = Map.copyOf(walkSkips);
@@ -126,14 +126,14 @@ public final class FolderIndex implements Closeable {
         return ignored;
     }
 
-    /** The path of item {@code i}. Safe from several threads (positional reads only). */
+    /** The path of item {@code i}. Safe from several threads. */
     public Path path(long i) {
         ByteBuffer rec = record(i);
         long offset = rec.getLong(0);
         int length = rec.getInt(8);
-        ByteBuffer b = ByteBuffer.allocate(length);
+        byte[] b = new byte[length];
         readFully(paths, b, offset);
-        return root.resolve(new String(b.array(), StandardCharsets.UTF_8));
+        return root.resolve(new String(b, StandardCharsets.UTF_8));
     }
 
     /** The class id of item {@code i} (0 when unlabelled). */
@@ -145,18 +145,17 @@ public final class FolderIndex implements Closeable {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("item " + i + " of " + size);
         }
-        ByteBuffer rec = ByteBuffer.allocate(RECORD);
+        byte[] rec = new byte[RECORD];
         readFully(records, rec, i * RECORD);
-        return rec;
+        return ByteBuffer.wrap(rec);
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer b, long at) {
+    /** Seek and read under the file's lock: safe from several threads. */
+    private static void readFully(RandomAccessFile f, byte[] b, long at) {
         try {
-            while (b.hasRemaining()) {
-                int n = ch.read(b, at + b.position());
-                if (n < 0) {
-                    throw new IOException("index file ended early");
-                }
+            synchronized (f) {
+                f.seek(at);
+                f.readFully(b);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("reading the folder index failed", e);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -103,28 +102,10 @@ public final class ImageDecoder {
         }
         List<String> warnings = new ArrayList<>();
         BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
+        try {
+            img = read(bytes, format, warnings);
+            if (img == null) {
                 return Result.skip(SkipReason.NOT_AN_IMAGE, "no decoder accepts this " + format);
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                if (w < 1 || h < 1) {
-                    return Result.skip(SkipReason.CORRUPT, "image of " + w + "x" + h + " pixels");
-                }
-                ImageReadParam param = reader.getDefaultReadParam();
-                int step = subsampling(w, h, maxPixels);
-                if (step > 1) {
-                    param.setSourceSubsampling(step, step, 0, 0);
-                }
-                img = reader.read(0, param);
-            } finally {
-                reader.dispose();
             }
         } catch (OutOfMemoryError e) {
             return Result.skip(SkipReason.TOO_LARGE, "decoded image does not fit in memory");
@@ -138,14 +119,86 @@ public final class ImageDecoder {
                 return Result.skip(SkipReason.TRUNCATED, w);
             }
         }
-        if (img == null) {
-            return Result.skip(SkipReason.CORRUPT, "decoder returned no image");
-        }
         RgbImage rgb = toRgb(img);
         if ("jpeg".equals(format)) {
             rgb = ExifOrientation.apply(rgb, ExifOrientation.of(bytes));
         }
         return new Result(rgb, null, null);
+    }
+
+    /**
+     * Decodes with the first reader that takes the bytes. For JPEG the JDK's own reader goes first when the
+     * image is 1- or 3-channel (it is markedly faster than TwelveMonkeys' wrapper); CMYK/YCCK and anything the
+     * JDK reader rejects go to the other readers (TwelveMonkeys). Null when no reader recognises the bytes.
+     */
+    private BufferedImage read(byte[] bytes, String format, List<String> warnings) throws IOException {
+        List<ImageReader> readers = new ArrayList<>();
+        try (ImageInputStream probe = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageIO.getImageReaders(probe).forEachRemaining(readers::add);
+        }
+        if (readers.isEmpty()) {
+            return null;
+        }
+        if ("jpeg".equals(format)) {
+            readers.sort((a, b) -> Boolean.compare(!isJdk(a), !isJdk(b)));
+        }
+        IOException firstFailure = null;
+        RuntimeException firstRuntime = null;
+        for (int i = 0; i < readers.size(); i++) {
+            ImageReader reader = readers.get(i);
+            boolean fallbackLeft = i + 1 < readers.size();
+            List<String> readerWarnings = new ArrayList<>();
+            try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> readerWarnings.add(warning));
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w < 1 || h < 1) {
+                    throw new javax.imageio.IIOException("image of " + w + "x" + h + " pixels");
+                }
+                if (fallbackLeft && isJdk(reader) && reader.getRawImageType(0) == null) {
+                    continue; // CMYK, YCCK: the JDK cannot convert them, TwelveMonkeys can
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(w, h, maxPixels);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage img = reader.read(0, param);
+                if (img == null) {
+                    throw new javax.imageio.IIOException("decoder returned no image");
+                }
+                warnings.addAll(readerWarnings);
+                return img;
+            } catch (IOException e) {
+                if (firstFailure == null) {
+                    firstFailure = e;
+                }
+                if (!(isJdk(reader) && fallbackLeft && !truncation(e))) {
+                    break; // only the JDK reader's rejections are worth a second opinion
+                }
+            } catch (RuntimeException e) {
+                if (firstRuntime == null) {
+                    firstRuntime = e;
+                }
+                if (!(isJdk(reader) && fallbackLeft)) {
+                    break;
+                }
+            } finally {
+                reader.dispose();
+            }
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+        if (firstRuntime != null) {
+            throw firstRuntime;
+        }
+        throw new javax.imageio.IIOException("no reader could decode this " + format);
+    }
+
+    private static boolean isJdk(ImageReader r) {
+        return r.getClass().getName().startsWith("com.sun.imageio.");
     }
 
     /** The smallest integer step s such that ceil(w/s) * ceil(h/s) <= maxPixels. */

@@ -3,6 +3,7 @@ package org.seer4j.data.safetensors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
@@ -329,6 +330,21 @@ public final class SafetensorsFile implements TensorFile {
     }
 
     private void writeValues(FileChannel ch, ByteBuffer buf, Tensor t) throws IOException {
+        if (writeDtype == Dtype.F32) {
+            // bulk copy through a little-endian float view, one buffer-full at a time
+            FloatBuffer src = t.buffer();
+            while (src.hasRemaining()) {
+                int count = Math.min(src.remaining(), buf.capacity() / 4);
+                FloatBuffer chunk = src.slice();
+                chunk.limit(count);
+                buf.clear();
+                buf.asFloatBuffer().put(chunk);
+                buf.limit(count * 4);
+                writeFully(ch, buf);
+                src.position(src.position() + count);
+            }
+            return;
+        }
         int n = t.size();
         buf.clear();
         for (int i = 0; i < n; i++) {

@@ -26,7 +26,11 @@ final class PipelineStream implements BatchStream {
     private record Item(long position, float[][] crops, boolean end, RuntimeException failure) {
     }
 
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(PipelineStream.class.getName());
+
     private final ViewsConfig views;
+    private final long epoch;
     private final int batchSize;
     private final int workers;
     private final long startPosition;
@@ -47,6 +51,7 @@ final class PipelineStream implements BatchStream {
     PipelineStream(ImageSource source, ViewsConfig views, int batchSize, int workers, int perWorker, long seed,
                    long epoch, long startPosition) {
         this.views = views;
+        this.epoch = epoch;
         this.batchSize = batchSize;
         this.workers = workers;
         this.startPosition = Math.max(0, startPosition);
@@ -86,14 +91,30 @@ final class PipelineStream implements BatchStream {
                 }
                 augment(img.image(), seed, epoch, p, groups, augmenter, crops);
                 skipped.set(w, in.skipped());
-                out.put(new Item(p, crops, false, null));
+                put(out, new Item(p, crops, false, null));
             }
             skipped.set(w, in.skipped());
-            out.put(new Item(Long.MAX_VALUE, null, true, null));
+            put(out, new Item(Long.MAX_VALUE, null, true, null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            out.offer(new Item(Long.MAX_VALUE, null, true, e));
+            try {
+                put(out, new Item(Long.MAX_VALUE, null, true, e));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits for room in the queue, giving up once the stream is closed. Workers are never interrupted: an
+     * interrupt inside file I/O would close channels that other threads share.
+     */
+    private void put(BlockingQueue<Item> q, Item it) throws InterruptedException {
+        while (!closed) {
+            if (q.offer(it, 100, TimeUnit.MILLISECONDS)) {
+                return;
+            }
         }
     }
 
@@ -179,6 +200,9 @@ final class PipelineStream implements BatchStream {
                 if (it == null) {
                     exhausted = true;
                     failIfNothingReadable();
+                    Map<String, Long> s = skipped();
+                    LOG.info(() -> "epoch " + epoch + " of " + sourceName + ": " + imagesSeen + " images read"
+                            + (s.isEmpty() ? "" : ", skipped " + s));
                     return false;
                 }
                 imagesSeen++;
@@ -247,9 +271,6 @@ final class PipelineStream implements BatchStream {
             return;
         }
         closed = true;
-        for (Thread t : threads) {
-            t.interrupt();
-        }
         for (BlockingQueue<Item> q : queues) {
             q.clear();
         }

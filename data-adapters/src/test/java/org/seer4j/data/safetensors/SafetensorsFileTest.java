@@ -136,6 +136,21 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void roundTripsTensorsLargerThanTheWriteBuffer() throws IOException {
+        float[] v = new float[700_001]; // 2.8 MB, several 1 MiB buffers, odd length
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 0.25f - 7;
+        }
+        Path p = dir.resolve("big.safetensors");
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("small", Tensor.of(new float[] {3}, 1));
+        in.put("big", Tensor.of(v.clone(), 700_001));
+        st.write(p, in, Map.of());
+        assertThat(st.read(p)).isEqualTo(in);
+        assertThat(Files.size(p)).isEqualTo(8 + st.header(p).dataStart() - 8 + 4 + 4L * v.length);
+    }
+
+    @Test
     void writesF16AndBf16WithRoundToNearestEven() throws IOException {
         Path p = dir.resolve("half.safetensors");
         // 1 + 2^-11 is exactly half way between F16 1.0 and 1 + 2^-10: ties go to the even 1.0;

@@ -228,6 +228,62 @@ class MultiCropPipelineTest {
     }
 
     @Test
+    void aFailingSourceStopsTheEpochWithItsMessageEvenWhenQueuesAreFull() {
+        IdxSource src = uniformImages(40);
+        ImageSource failing = new ImageSource() {
+            @Override
+            public String describe() {
+                return "failing source";
+            }
+
+            @Override
+            public ImageStream open(long seed, long epoch, Shard shard) {
+                ImageStream in = src.open(seed, epoch, shard);
+                return new ImageStream() {
+                    int served;
+
+                    @Override
+                    public boolean hasNext() {
+                        return in.hasNext();
+                    }
+
+                    @Override
+                    public SourceImage next() {
+                        if (shard.index() == 1 && ++served > 3) {
+                            throw new java.io.UncheckedIOException(new java.io.IOException("disk gone"));
+                        }
+                        return in.next();
+                    }
+
+                    @Override
+                    public long position() {
+                        return in.position();
+                    }
+
+                    @Override
+                    public Map<String, Long> skipped() {
+                        return in.skipped();
+                    }
+
+                    @Override
+                    public void close() {
+                        in.close();
+                    }
+                };
+            }
+        };
+        MultiCropPipeline p = MultiCropPipeline.builder().setSource(failing).setViews(plainViews()).setBatchSize(2)
+                .optWorkers(2).optPrefetch(2).build();
+        try (BatchStream s = p.open(0, 0)) {
+            assertThatThrownBy(() -> {
+                while (s.hasNext()) {
+                    s.next();
+                }
+            }).hasMessageContaining("reading failing source failed").hasMessageContaining("disk gone");
+        }
+    }
+
+    @Test
     void jitterFactorsAreDrawnInTorchvisionsRanges() {
         Augmentation a = Augmentation.defaults();
         CropGroup g = new CropGroup(1, 8, 0.2, 1.0);

@@ -1,0 +1,48 @@
+package org.seer4j.app.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.seer4j.app.UserException;
+import org.seer4j.app.bench.BenchReport;
+import org.seer4j.app.bench.BenchWorkload;
+import org.seer4j.app.bench.Benchmark;
+import org.seer4j.app.engine.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code seer4j bench}: the standard SwAV training step, timed, with MFU against the engine's own sgemm. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Time the standard SwAV step: RegNetY-400MF, head 440-512-128 (BN), 1000 prototypes,",
+                "crops 2x96 + 4x48 of random data, batch 16, SGD; images/s, GFLOP/s, sgemm, MFU, peak RSS."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backend", defaultValue = "djl", description = "engine (default djl)")
+    String backend;
+    @Option(names = "--steps", defaultValue = "7", description = "timed steps; the median counts (default 7)")
+    int steps;
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed steps first (default 2)")
+    int warmup;
+    @Option(names = "--threads", defaultValue = "2", description = "intra-op threads (default 2)")
+    int threads;
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
+    String device;
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (steps < 1) throw new UserException("--steps must be >= 1, got " + steps);
+        if (warmup < 0) throw new UserException("--warmup must be >= 0, got " + warmup);
+        if (threads < 1) throw new UserException("--threads must be >= 1, got " + threads);
+        BenchReport r = new Benchmark(Engines.byName(backend), BenchWorkload.standard(device, threads))
+                .run(warmup, steps);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? r.json() : r.text());
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package org.seer4j.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.seer4j.app.UserException;
+import org.seer4j.core.port.ImageSource;
+import org.seer4j.data.image.FolderSource;
+import org.seer4j.data.image.IdxSource;
+import org.seer4j.data.views.PipelineBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code seer4j bench-data}: how fast the data pipeline decodes and augments real images. */
+@Command(name = "bench-data", mixinStandardHelpOptions = true,
+        description = "Measure images/s and crops/s of decoding + multi-crop augmentation (2x224+6x96 and "
+                + "2x96+4x48) on a folder of images.")
+public final class BenchDataCommand implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Folder of images (searched recursively), or 'sample' for the bundled Fashion-MNIST.")
+    String data;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Decoding/augmentation threads (default: ${DEFAULT-VALUE}).")
+    int workers = 1;
+
+    @Option(names = "--images", paramLabel = "N", description = "Images timed per recipe (default: ${DEFAULT-VALUE}).")
+    long images = 512;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch = 32;
+
+    @Option(names = "--recipe", paramLabel = "NAME", description = "Only this recipe: 2x224+6x96 or 2x96+4x48.")
+    String recipe;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (workers < 1) {
+            throw new UserException("--workers must be >= 1, got " + workers);
+        }
+        if (batch < 1 || images < batch) {
+            throw new UserException("--images (" + images + ") must be at least one --batch (" + batch + ")");
+        }
+        List<PipelineBenchmark.Recipe> recipes = new ArrayList<>();
+        for (PipelineBenchmark.Recipe r : PipelineBenchmark.standardRecipes()) {
+            if (recipe == null || recipe.equals(r.name())) {
+                recipes.add(r);
+            }
+        }
+        if (recipes.isEmpty()) {
+            throw new UserException("unknown --recipe '" + recipe + "' (2x224+6x96 or 2x96+4x48)");
+        }
+        List<PipelineBenchmark.Result> results = new ArrayList<>();
+        ImageSource source = open();
+        try {
+            for (PipelineBenchmark.Recipe r : recipes) {
+                results.add(PipelineBenchmark.run(source, r, workers, batch, images));
+            }
+        } finally {
+            if (source instanceof FolderSource f) {
+                f.close();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? json(source.describe(), results) : table(source.describe(), results));
+        out.flush();
+        return 0;
+    }
+
+    private ImageSource open() {
+        if ("sample".equals(data)) {
+            return IdxSource.sample(true);
+        }
+        Path p = Path.of(data);
+        if (!Files.isDirectory(p)) {
+            throw new UserException("--data " + data + " is not a folder");
+        }
+        return FolderSource.folder(p).build();
+    }
+
+    static String table(String source, List<PipelineBenchmark.Result> results) {
+        StringBuilder b = new StringBuilder("data: ").append(source).append('\n');
+        b.append(String.format(Locale.ROOT, "%-12s %7s %8s %10s %10s %s%n", "recipe", "workers", "images",
+                "images/s", "crops/s", "skipped"));
+        for (PipelineBenchmark.Result r : results) {
+            b.append(String.format(Locale.ROOT, "%-12s %7d %8d %10.1f %10.1f %s%n", r.recipe(), r.workers(),
+                    r.images(), r.imagesPerSecond(), r.cropsPerSecond(), r.skipped()));
+        }
+        return b.toString();
+    }
+
+    static String json(String source, List<PipelineBenchmark.Result> results) {
+        StringBuilder b = new StringBuilder("{\"data\":").append(quote(source)).append(",\"results\":[");
+        for (int i = 0; i < results.size(); i++) {
+            PipelineBenchmark.Result r = results.get(i);
+            b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"recipe\":%s,\"workers\":%d,\"images\":%d,\"crops\":%d,\"seconds\":%.4f,"
+                            + "\"images_per_second\":%.2f,\"crops_per_second\":%.2f,\"skipped\":%d}",
+                    quote(r.recipe()), r.workers(), r.images(), r.crops(), r.seconds(), r.imagesPerSecond(),
+                    r.cropsPerSecond(), r.skipped().values().stream().mapToLong(Long::longValue).sum()));
+        }
+        return b.append("]}\n").toString();
+    }
+
+    private static String quote(String s) {
+        return org.seer4j.data.json.Json.quote(s);
+    }
+}

@@ -1,0 +1,33 @@
+package org.seer4j.app.engine;
+
+import com.google.inject.Guice;
+import com.google.inject.Module;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.seer4j.app.UserException;
+import org.seer4j.core.port.Engine;
+import org.seer4j.djl.DjlBackendModule;
+
+/** The composition root's choice of engine: {@code backend.name} / {@code --backend} to the Guice module. */
+public final class Engines {
+    private static final Map<String, Supplier<Module>> MODULES = Map.of("djl", DjlBackendModule::new);
+
+    private Engines() {
+    }
+
+    public static Engine byName(String name) {
+        return Guice.createInjector(module(name)).getInstance(Engine.class);
+    }
+
+    /** The Guice module binding the named engine, for injectors that wire more than the engine. */
+    public static Module module(String name) {
+        String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        Supplier<Module> module = MODULES.get(key);
+        if (module == null) {
+            throw new UserException("unknown or unavailable backend '" + name + "'; available: "
+                    + String.join(", ", MODULES.keySet()));
+        }
+        return module.get();
+    }
+}

@@ -1,0 +1,88 @@
+package org.seer4j.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.seer4j.core.config.DataConfig;
+import org.seer4j.core.config.OutputConfig;
+import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.port.BatchSource;
+import org.seer4j.core.port.CheckpointStore;
+import org.seer4j.core.port.ImageSource;
+import org.seer4j.core.port.MetricsSink;
+import org.seer4j.data.checkpoint.FileCheckpointStore;
+import org.seer4j.data.image.FolderSource;
+import org.seer4j.data.image.IdxSource;
+import org.seer4j.data.metrics.CompositeMetricsSink;
+import org.seer4j.data.metrics.CsvMetricsSink;
+import org.seer4j.data.metrics.JsonLinesMetricsSink;
+import org.seer4j.data.views.MultiCropPipeline;
+
+/**
+ * Makes the data-side adapters from the run configuration: the app asks for these once a config is loaded
+ * (which is why they are factories, not Guice bindings of their own).
+ */
+public final class DataAdapters {
+
+    /**
+     * The configured image source: {@code sample} (bundled Fashion-MNIST, training split), {@code idx}
+     * ({@code data.path} = images file, or a folder with Fashion-MNIST's standard names; {@code data.labels}
+     * optional), {@code folder} ({@code data.path} = folder, or a {@code .txt} file list; {@code data.labelled}).
+     */
+    public ImageSource imageSource(DataConfig data) {
+        try {
+            return switch (data.source()) {
+                case "sample" -> IdxSource.sample(true);
+                case "idx" -> {
+                    Path p = Path.of(data.path());
+                    if (Files.isDirectory(p)) {
+                        yield IdxSource.fashionMnist(p, true);
+                    }
+                    yield IdxSource.of(p, data.labels() == null ? null : Path.of(data.labels()));
+                }
+                case "folder" -> {
+                    Path p = Path.of(data.path());
+                    if (Files.isRegularFile(p)) {
+                        yield FolderSource.fileList(p).build();
+                    }
+                    yield FolderSource.folder(p).optLabelled(data.labelled()).build();
+                }
+                default -> throw new IllegalArgumentException("unknown data.source '" + data.source() + "'");
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open data.path " + data.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Multi-crop batches of the configured source: {@code views}, {@code train.batch_size}, {@code data.workers}. */
+    public BatchSource batches(RunConfig config, ImageSource source) {
+        return MultiCropPipeline.builder().setSource(source).setViews(config.views())
+                .setBatchSize(config.train().batchSize()).optWorkers(config.data().workers()).build();
+    }
+
+    /** Checkpoints under {@code runDir/checkpoints}, keeping {@code train.keep_checkpoints}. */
+    public CheckpointStore checkpoints(RunConfig config, Path runDir) {
+        return new FileCheckpointStore(runDir.resolve("checkpoints"), config.train().keepCheckpoints());
+    }
+
+    /** The sinks named in {@code output.metrics}, writing {@code runDir/metrics.jsonl} and {@code metrics.csv}. */
+    public MetricsSink metrics(OutputConfig output, Path runDir) {
+        List<MetricsSink> sinks = new ArrayList<>();
+        try {
+            for (String m : output.metrics()) {
+                switch (m) {
+                    case "jsonl" -> sinks.add(new JsonLinesMetricsSink(runDir.resolve("metrics.jsonl")));
+                    case "csv" -> sinks.add(new CsvMetricsSink(runDir.resolve("metrics.csv")));
+                    default -> throw new IllegalArgumentException("unknown metrics sink '" + m + "'");
+                }
+            }
+        } catch (IOException e) {
+            sinks.forEach(MetricsSink::close);
+            throw new UncheckedIOException("cannot open metrics files in " + runDir, e);
+        }
+        return new CompositeMetricsSink(sinks);
+    }
+}
