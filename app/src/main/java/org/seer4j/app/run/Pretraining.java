@@ -66,10 +66,13 @@ public final class Pretraining {
             out.flush();
             Summary summary = service.pretrain(new Command(config, dir, provenance));
             double wall = (System.nanoTime() - start) / 1e9;
-            writeReport(config, dir, configName, summary, wall, engine, provenance, yaml);
-            out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f, %.1f images/s; report: %s%n",
+            if (config.output().report()) {
+                writeReport(config, dir, configName, summary, wall, engine, provenance, yaml);
+            }
+            out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f, %.1f images/s; %s%n",
                     summary.stopped() ? "stopped" : "finished", summary.steps(), summary.finalLoss(),
-                    summary.imagesPerSecond(), dir.resolve(RunFolder.REPORT));
+                    summary.imagesPerSecond(), config.output().report() ? "report: " + dir.resolve(RunFolder.REPORT)
+                            : "run folder: " + dir);
             out.flush();
             return summary;
         } finally {

@@ -162,6 +162,19 @@ class PretrainEndToEndTest {
     }
 
     @Test
+    void embedWritesOneCsvRowOfTrunkFeaturesPerImage() throws Exception {
+        Path csv = shared.resolve("features.csv");
+        assertThat(run("embed", "--checkpoint", straight.toString(), "--output", csv.toString()))
+                .as(err.toString()).isZero();
+        List<String> lines = Files.readAllLines(csv);
+        // The bundled sample's 4000 training images; the tiny trunk ends in 16 channels.
+        assertThat(lines).hasSize(4001);
+        assertThat(lines.get(0)).startsWith("id,label,f0,f1,").endsWith(",f15");
+        assertThat(lines.get(1).split(",")).hasSize(2 + 16);
+        assertThat(out.toString()).contains("embedded 4000 images (16 features each, 0 skipped)");
+    }
+
+    @Test
     void aBadConfigExitsWithTwoNamingTheKey() throws Exception {
         Path bad = shared.resolve("bad.yaml");
         Files.writeString(bad, TINY.replace("prototypes: 10", "prototypes: -4"));
