@@ -3,7 +3,7 @@
 
 Writes data-adapters/src/test/resources/org/seer4j/data/views/torchvision_fixture.json: a random 23x17 RGB
 image, antialiased bilinear resizes of crops of it (torchvision.transforms.functional.resize, antialias=True,
-float path), and the colour and blur functions applied to one float crop. Needs Debian's python3-torchvision
+float path), Resize(12) + CenterCrop(9), and the colour and blur functions applied to one float crop. Needs Debian's python3-torchvision
 (run with /usr/bin/python3).
 """
 import json
@@ -33,6 +33,7 @@ def main():
         crop = img[:, top:top + ch, left:left + cw].to(torch.float32)
         out = F.resize(crop, [oh, ow], interpolation=F.InterpolationMode.BILINEAR, antialias=True) / 255.0
         resizes.append({"box": [top, left, ch, cw], "size": [oh, ow], "out": flat(out)})
+    center = F.center_crop(F.resize(img.to(torch.float32), 12, antialias=True), 9) / 255.0
     base = F.resize(img.to(torch.float32), [8, 8], antialias=True) / 255.0
     base = base.clamp(0, 1)
     ops = {
@@ -45,7 +46,7 @@ def main():
     }
     with open(OUT, "w") as f:
         json.dump({"torchvision": torchvision.__version__, "width": w, "height": h, "pixels": hwc,
-                   "resize": resizes, "base": flat(base), "ops": ops}, f)
+                   "resize": resizes, "center": {"resize": 12, "crop": 9, "out": flat(center)}, "base": flat(base), "ops": ops}, f)
     print("wrote", OUT)
 
 

@@ -5,6 +5,7 @@ import org.seer4j.app.cli.BenchDataCommand;
 import org.seer4j.app.cli.ConfigCommand;
 import org.seer4j.app.cli.EmbedCommand;
 import org.seer4j.app.cli.EvalCommand;
+import org.seer4j.app.cli.ExportCommand;
 import org.seer4j.app.cli.ForwardCommand;
 import org.seer4j.app.cli.PretrainCommand;
 import org.seer4j.app.cli.QuickstartCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         description = "SEER-style self-supervised pretraining on the JVM: RegNet trunks, SwAV, DJL or TensorFlow.",
         subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
                 RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
-                BenchDataCommand.class})
+                BenchDataCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

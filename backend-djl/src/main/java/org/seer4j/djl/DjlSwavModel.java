@@ -370,6 +370,11 @@ final class DjlSwavModel implements SwavModel {
         return params.get(name);
     }
 
+    /** Arrays the long-lived manager holds (a leak check: constant from step to step). */
+    int managedArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     ModelParameters parameters() {
         return params;
     }

@@ -56,6 +56,22 @@ class TrainingBehaviourTest {
     }
 
     @Test
+    void stepsLeaveNoArraysBehindInTheModelsManager() {
+        SwavConfig swav = new SwavConfig(10, 0.1, 0.05, 3, 4, 0, 0);
+        var settings = TinyNets.settings(TinyNets.lars(0.1), swav, 2);
+        try (DjlSwavModel model = TinyNets.open(TinyNets.swav(true, true, 10), settings, DataType.FLOAT32, 56)) {
+            for (int s = 0; s < 3; s++) model.step(TinyNets.batch(2, s), new StepPlan(s, 0.1, false, s >= 2));
+            int held = model.managedArrays();
+            for (int s = 3; s < 10; s++) {
+                model.step(TinyNets.batch(2, s), new StepPlan(s, 0.1, false, true));
+                model.lossAndGradients(TinyNets.batch(2, s), new StepPlan(s, 0.1, false, true));
+                model.infer(TinyNets.images(new java.util.Random(s), 2, 16));
+            }
+            assertThat(model.managedArrays()).isEqualTo(held);
+        }
+    }
+
+    @Test
     void lossFallsOnAFixedBatch() {
         var settings = TinyNets.settings(TinyNets.sgd(0.05), TinyNets.swavConfig(10), 8);
         try (DjlSwavModel model = TinyNets.open(TinyNets.swav(true, true, 10), settings, DataType.FLOAT32, 53)) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.seer4j.core.config.DataConfig;
 import org.seer4j.core.config.OutputConfig;
 import org.seer4j.core.config.RunConfig;
@@ -54,6 +55,25 @@ public final class DataAdapters {
             };
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open data.path " + data.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A separate labelled test split where the source has one: the bundled sample's 1000 test images, or
+     * Fashion-MNIST's t10k files when {@code data.path} is their folder. Empty otherwise (evaluation then holds
+     * out {@code eval.test_fraction}).
+     */
+    public Optional<ImageSource> testSource(DataConfig data) {
+        try {
+            if ("sample".equals(data.source())) {
+                return Optional.of(IdxSource.sample(false));
+            }
+            if ("idx".equals(data.source()) && Files.isDirectory(Path.of(data.path()))) {
+                return Optional.of(IdxSource.fashionMnist(Path.of(data.path()), false));
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the test split in " + data.path() + ": " + e.getMessage(), e);
         }
     }
 

@@ -54,6 +54,13 @@ class DataModuleTest {
     }
 
     @Test
+    void theSampleHasASeparateTestSplitAndAFolderHasNone() {
+        DataAdapters a = new DataAdapters();
+        assertThat(a.testSource(DataConfig.defaults()).orElseThrow().describe()).contains("1000 images");
+        assertThat(a.testSource(new DataConfig("folder", dir.toString(), null, true, 1))).isEmpty();
+    }
+
+    @Test
     void metricsGoToTheConfiguredFiles() throws IOException {
         try (MetricsSink m = new DataAdapters().metrics(new OutputConfig(null, List.of("jsonl", "csv"), false), dir)) {
             m.record(new MetricsRecord(1, 0, 1, 1, 1, Map.of()));

@@ -43,7 +43,8 @@ public final class Benchmark {
         double gflops = workload.flopsPerStep() / stepSeconds / 1e9;
         return new BenchReport(engine.name() + " (" + engine.version() + ")", steps, threads,
                 workload.batch() / stepSeconds, gflops, sgemm, gflops / sgemm, peakRssMb(), stepSeconds * 1e3,
-                median(parts[0]) / 1e6, median(parts[1]) / 1e6, median(parts[2]) / 1e6, median(parts[3]) / 1e6);
+                median(parts[0]) / 1e6, median(parts[1]) / 1e6, median(parts[2]) / 1e6, median(parts[3]) / 1e6,
+                Arrays.stream(wall).min().orElseThrow() / 1e6);
     }
 
     /** A small fixed learning rate: the figure is about speed, the weights only need to stay finite. */

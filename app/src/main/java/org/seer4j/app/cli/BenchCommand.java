@@ -20,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--backend", defaultValue = "djl", description = "engine (default djl)")
+    @Option(names = "--backend", defaultValue = "djl", description = "engine: djl or tensorflow (default djl)")
     String backend;
     @Option(names = "--steps", defaultValue = "7", description = "timed steps; the median counts (default 7)")
     int steps;

@@ -67,6 +67,9 @@ public final class BenchDataCommand implements Callable<Integer> {
             for (PipelineBenchmark.Recipe r : recipes) {
                 results.add(PipelineBenchmark.run(source, r, workers, batch, images));
             }
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            // nothing readable, or a folder that cannot be listed: the user's data, not a bug
+            throw new UserException(e.getMessage(), e);
         } finally {
             if (source instanceof FolderSource f) {
                 f.close();

@@ -4,14 +4,17 @@ import com.google.inject.Guice;
 import com.google.inject.Module;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.seer4j.app.UserException;
 import org.seer4j.core.port.Engine;
 import org.seer4j.djl.DjlBackendModule;
+import org.seer4j.tensorflow.TensorFlowBackendModule;
 
 /** The composition root's choice of engine: {@code backend.name} / {@code --backend} to the Guice module. */
 public final class Engines {
-    private static final Map<String, Supplier<Module>> MODULES = Map.of("djl", DjlBackendModule::new);
+    private static final Map<String, Supplier<Module>> MODULES = new TreeMap<>(Map.of("djl", DjlBackendModule::new,
+            "tensorflow", TensorFlowBackendModule::new));
 
     private Engines() {
     }

@@ -49,6 +49,14 @@ class BenchDataCommandTest {
     }
 
     @Test
+    void aFolderWithoutReadableImagesIsAUsageErrorWithTheCounts(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.jpg"), "text");
+        Files.write(dir.resolve("b.png"), new byte[0]);
+        assertThat(run("bench-data", "--data", dir.toString(), "--images", "2", "--batch", "1")).isEqualTo(Cli.USAGE_ERROR);
+        assertThat(err.toString()).contains("no readable image").contains("not_an_image=1").contains("empty=1");
+    }
+
+    @Test
     void aMissingFolderIsAUsageError(@TempDir Path dir) {
         assertThat(run("bench-data", "--data", dir.resolve("nope").toString())).isEqualTo(Cli.USAGE_ERROR);
         assertThat(err.toString()).contains("is not a folder");

@@ -25,6 +25,7 @@ import org.seer4j.core.regnet.Stage;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.data.safetensors.SafetensorsFile;
 import org.seer4j.djl.DjlEngine;
+import org.seer4j.tensorflow.TensorFlowEngine;
 
 /**
  * Every engine, given weights exported from torchvision's RegNet (eval mode, non-trivial BN statistics), computes
@@ -39,7 +40,7 @@ class TorchvisionEquivalenceTest {
     }
 
     static Stream<Engine> engines() {
-        return Stream.of(new DjlEngine());
+        return Stream.of(new DjlEngine(), new TensorFlowEngine());
     }
 
     @ParameterizedTest(name = "{0} matches torchvision on {1}")

@@ -66,13 +66,17 @@ public final class FolderIndex implements Closeable {
 
     /** Files under {@code root}; with {@code labelled}, class = first folder below the root (sorted by name). */
     public static FolderIndex walk(Path root, boolean labelled, Path tempDir) throws IOException {
+        return walk(root, labelled, tempDir, SORT_LIMIT);
+    }
+
+    static FolderIndex walk(Path root, boolean labelled, Path tempDir, int sortLimit) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException(root + " is not a folder" + (Files.exists(root) ? "" : " (it does not exist)"));
         }
         Path realRoot = root.toRealPath();
         Writer w = new Writer(realRoot, tempDir);
         try {
-            Walker walker = new Walker(w, labelled);
+            Walker walker = new Walker(w, labelled, sortLimit);
             walker.walkRoot(realRoot);
             return w.finish(walker.classes);
         } catch (IOException | RuntimeException e) {
@@ -232,9 +236,12 @@ public final class FolderIndex implements Closeable {
         final Set<Object> visited = new HashSet<>();
         final Set<Object> ancestors = new HashSet<>();
 
-        Walker(Writer w, boolean labelled) {
+        final int sortLimit;
+
+        Walker(Writer w, boolean labelled, int sortLimit) {
             this.w = w;
             this.labelled = labelled;
+            this.sortLimit = sortLimit;
         }
 
         void walkRoot(Path realRoot) throws IOException {
@@ -246,14 +253,14 @@ public final class FolderIndex implements Closeable {
         }
 
         /**
-         * Visits a directory's entries sorted by name; past {@link #SORT_LIMIT} entries it stops buffering and
+         * Visits a directory's entries sorted by name; past the sort limit it stops buffering and
          * visits them in listing order while the listing streams on.
          */
         private void walkDir(Path dir, int depth, int label, boolean isRoot) throws IOException {
             List<Path> buffered = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 java.util.Iterator<Path> it = ds.iterator();
-                while (it.hasNext() && buffered.size() < SORT_LIMIT) {
+                while (it.hasNext() && buffered.size() < sortLimit) {
                     buffered.add(it.next());
                 }
                 if (it.hasNext()) {

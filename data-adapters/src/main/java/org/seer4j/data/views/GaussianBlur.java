@@ -36,6 +36,15 @@ public final class GaussianBlur {
         return i;
     }
 
+    /** One horizontal output near the border, its neighbours reflected. */
+    private float reflected(float[] px, int row, int x, int w, int r) {
+        float sum = 0;
+        for (int t = -r; t <= r; t++) {
+            sum += kernel[t + r] * px[row + reflect(x + t, w)];
+        }
+        return sum;
+    }
+
     /** Blurs {@code w x h} planes in place. */
     public void blur(float[] px, int w, int h, double sigma) {
         kernel = kernel(sigma, Math.max(0, Math.min(w, h) - 1));
@@ -49,22 +58,28 @@ public final class GaussianBlur {
         }
         for (int c = 0; c < 3; c++) {
             int base = c * plane;
-            // horizontal into tmp
+            // horizontal into tmp: taps outermost so the inner loop runs along memory (and vectorises);
+            // only the r pixels at each end need reflected neighbours
             for (int y = 0; y < h; y++) {
                 int row = base + y * w;
-                for (int x = 0; x < w; x++) {
-                    float s = 0;
-                    if (x >= r && x < w - r) {
-                        int at = row + x - r;
-                        for (int t = 0; t < kernel.length; t++) {
-                            s += kernel[t] * px[at + t];
-                        }
-                    } else {
-                        for (int t = -r; t <= r; t++) {
-                            s += kernel[t + r] * px[row + reflect(x + t, w)];
-                        }
+                int out = y * w;
+                int lo = Math.min(r, w);
+                int hi = Math.max(lo, w - r);
+                for (int x = lo; x < hi; x++) {
+                    tmp[out + x] = 0;
+                }
+                for (int t = 0; t < kernel.length; t++) {
+                    float k = kernel[t];
+                    int shift = row + t - r;
+                    for (int x = lo; x < hi; x++) {
+                        tmp[out + x] += k * px[shift + x];
                     }
-                    tmp[y * w + x] = s;
+                }
+                for (int x = 0; x < lo; x++) {
+                    tmp[out + x] = reflected(px, row, x, w, r);
+                }
+                for (int x = hi; x < w; x++) {
+                    tmp[out + x] = reflected(px, row, x, w, r);
                 }
             }
             // vertical back into px, row by row so the inner loop runs along memory

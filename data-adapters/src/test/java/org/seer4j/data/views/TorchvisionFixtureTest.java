@@ -68,6 +68,16 @@ class TorchvisionFixtureTest {
     }
 
     @Test
+    void theEvaluationViewMatchesResizeThenCenterCrop() {
+        Map<?, ?> c = (Map<?, ?>) fixture.get("center");
+        int crop = i(c.get("crop"));
+        CenterCrop cc = new CenterCrop(i(c.get("resize")), crop, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0));
+        float[] out = new float[3 * crop * crop];
+        cc.apply(image(), out, 0);
+        assertThat(out).containsExactly(floats(c.get("out")), within(2e-5f));
+    }
+
+    @Test
     void colourFunctionsMatchTorchvision() {
         float[] base = floats(fixture.get("base"));
         int n = base.length / 3;

@@ -1,0 +1,193 @@
+package org.seer4j.tensorflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.seer4j.core.model.HeadSpec;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.regnet.BlockPlan;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Split;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.core.Sum;
+import org.tensorflow.op.nn.FusedBatchNorm;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Builds the network's ops (NHWC inside, HWIO filters) on the model's shared variables: the RegNet trunk from the
+ * core's per-block plan, the SwAV head, the prototype scores and the optional classifier. Every call adds ops, so
+ * callers build each sub-graph once and keep it.
+ */
+final class RegNetGraph {
+    static final float BN_EPS = 1e-5f;
+    /** torch's F.normalize floor on the norm, squared because the graph compares squared norms. */
+    private static final float NORM_EPS_SQUARED = 1e-24f;
+
+    /** The batch statistics one training-mode BN produced, for the running-average update. */
+    record BnStat(TfVariable runningMean, TfVariable runningVar, Operand<TFloat32> batchMean,
+                  Operand<TFloat32> unbiasedBatchVar) {
+    }
+
+    private final WeightSource vars;
+    private final ModelDefinition def;
+    private final GroupedConv groupedConv;
+
+    RegNetGraph(WeightSource vars, ModelDefinition def, GroupedConv groupedConv) {
+        if (groupedConv == GroupedConv.AUTO) {
+            throw new IllegalArgumentException("resolve AUTO grouped convolution before building a graph");
+        }
+        this.vars = vars;
+        this.def = def;
+        this.groupedConv = groupedConv;
+    }
+
+    ModelDefinition definition() {
+        return def;
+    }
+
+    /** NCHW images (as the port delivers them) to NHWC. */
+    static Operand<TFloat32> nchwToNhwc(Ops tf, Operand<TFloat32> nchw) {
+        return tf.linalg.transpose(nchw, tf.constant(new int[] {0, 2, 3, 1}));
+    }
+
+    /** Stem and stages, then global average pooling: [N, trunk width]. */
+    Operand<TFloat32> trunk(Ops tf, Operand<TFloat32> nhwc, boolean training, List<BnStat> stats) {
+        Ops s = tf.withSubScope("stem");
+        int stem = def.trunk().stemWidth();
+        Operand<TFloat32> x = conv(s, nhwc, "stem.0.weight", 3, stem, 3, def.stemStride(), 1);
+        x = s.nn.relu(bn(s, x, "stem.1", stem, training, stats));
+        for (BlockPlan b : def.trunk().blocks()) {
+            x = block(tf.withSubScope("s" + b.stage() + "b" + b.index()), x, b, training, stats);
+        }
+        return tf.math.mean(x, tf.constant(new int[] {1, 2}));
+    }
+
+    private Operand<TFloat32> block(Ops tf, Operand<TFloat32> in, BlockPlan b, boolean training, List<BnStat> stats) {
+        String p = b.prefix();
+        int wb = b.bottleneckWidth();
+        Operand<TFloat32> x = conv(tf, in, p + ".f.a.0.weight", b.inWidth(), wb, 1, 1, 1);
+        x = tf.nn.relu(bn(tf, x, p + ".f.a.1", wb, training, stats));
+        x = conv(tf, x, p + ".f.b.0.weight", wb, wb, 3, b.stride(), b.groups());
+        x = tf.nn.relu(bn(tf, x, p + ".f.b.1", wb, training, stats));
+        if (b.hasSe()) {
+            x = squeezeExcite(tf.withSubScope("se"), x, p + ".f.se", wb, b.seWidth());
+        }
+        x = conv(tf, x, p + ".f.c.0.weight", wb, b.outWidth(), 1, 1, 1);
+        x = bn(tf, x, p + ".f.c.1", b.outWidth(), training, stats);
+        Operand<TFloat32> shortcut = in;
+        if (b.hasProjection()) {
+            shortcut = conv(tf, in, p + ".proj.0.weight", b.inWidth(), b.outWidth(), 1, b.stride(), 1);
+            shortcut = bn(tf, shortcut, p + ".proj.1", b.outWidth(), training, stats);
+        }
+        return tf.nn.relu(tf.math.add(x, shortcut));
+    }
+
+    private Operand<TFloat32> squeezeExcite(Ops tf, Operand<TFloat32> x, String p, int width, int seWidth) {
+        Operand<TFloat32> s = tf.math.mean(x, tf.constant(new int[] {1, 2}), Mean.keepDims(true));
+        s = tf.nn.biasAdd(conv(tf, s, p + ".fc1.weight", width, seWidth, 1, 1, 1),
+                vars.value(p + ".fc1.bias", TfVariable.Kind.BIAS, seWidth));
+        s = tf.nn.relu(s);
+        s = tf.nn.biasAdd(conv(tf, s, p + ".fc2.weight", seWidth, width, 1, 1, 1),
+                vars.value(p + ".fc2.bias", TfVariable.Kind.BIAS, width));
+        return tf.math.mul(x, tf.math.sigmoid(s));
+    }
+
+    /** torch-style convolution: padding k/2 on every side, so stride-2 outputs match torch's exactly. */
+    Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, String name, int in, int out, int k, int stride, int groups) {
+        Operand<TFloat32> w = vars.value(name, TfVariable.Kind.CONV, out, in / groups, k, k);
+        List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
+        String padding = "VALID";
+        if (k > 1 && stride == 1) {
+            padding = "SAME"; // symmetric k/2 for odd k at stride 1, as torch
+        } else if (k > 1) {
+            int p = k / 2; // TensorFlow's SAME pads bottom/right first at stride 2; torch pads both sides
+            x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {p, p}, {p, p}, {0, 0}}), tf.constant(0f));
+        }
+        if (groups == 1 || groupedConv == GroupedConv.NATIVE) {
+            return tf.nn.conv2d(x, w, strides, padding);
+        }
+        Split<TFloat32> xs = tf.split(tf.constant(3), x, (long) groups);
+        Split<TFloat32> ws = tf.split(tf.constant(3), w, (long) groups);
+        List<Operand<TFloat32>> parts = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            parts.add(tf.nn.conv2d(xs.output().get(g), ws.output().get(g), strides, padding));
+        }
+        return tf.concat(parts, tf.constant(3));
+    }
+
+    /** BatchNorm over every axis but the last; training mode uses and reports the batch statistics. */
+    Operand<TFloat32> bn(Ops tf, Operand<TFloat32> x, String p, int c, boolean training, List<BnStat> stats) {
+        Operand<TFloat32> gamma = vars.value(p + ".weight", TfVariable.Kind.BN_WEIGHT, c);
+        Operand<TFloat32> beta = vars.value(p + ".bias", TfVariable.Kind.BN_BIAS, c);
+        if (training) {
+            if (!(vars instanceof VariableStore store)) {
+                throw new IllegalStateException("training-mode BN needs variables for its running statistics");
+            }
+            TfVariable mean = store.get(p + ".running_mean", TfVariable.Kind.RUNNING_MEAN, c);
+            TfVariable var = store.get(p + ".running_var", TfVariable.Kind.RUNNING_VAR, c);
+            Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.ofFloats(0));
+            FusedBatchNorm<TFloat32, TFloat32> f = tf.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
+                    FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(true), FusedBatchNorm.dataFormat("NHWC"));
+            // FusedBatchNormV3 reports the Bessel-corrected variance in training mode, as torch's running_var wants.
+            stats.add(new BnStat(mean, var, f.batchMean(), f.batchVariance()));
+            return f.y();
+        }
+        Operand<TFloat32> mean = vars.value(p + ".running_mean", TfVariable.Kind.RUNNING_MEAN, c);
+        Operand<TFloat32> var = vars.value(p + ".running_var", TfVariable.Kind.RUNNING_VAR, c);
+        return tf.nn.fusedBatchNorm(x, gamma, beta, mean, var,
+                FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(false), FusedBatchNorm.dataFormat("NHWC")).y();
+    }
+
+    Operand<TFloat32> linear(Ops tf, Operand<TFloat32> x, String p, int in, int out) {
+        Operand<TFloat32> w = vars.value(p + ".weight", TfVariable.Kind.LINEAR, out, in);
+        Operand<TFloat32> b = vars.value(p + ".bias", TfVariable.Kind.BIAS, out);
+        return tf.nn.biasAdd(tf.linalg.matMul(x, w, MatMul.transposeB(true)), b);
+    }
+
+    /** The SwAV projection head on pooled features, torch Sequential numbering (see {@link HeadSpec}). */
+    Operand<TFloat32> head(Ops tf, Operand<TFloat32> pooled, boolean training, List<BnStat> stats) {
+        HeadSpec h = def.head();
+        int step = h.batchNorm() ? 3 : 2;
+        int in = h.inWidth();
+        Operand<TFloat32> x = pooled;
+        for (int i = 0; i < h.dims().size(); i++) {
+            int out = h.dims().get(i);
+            x = linear(tf, x, "head." + (i * step), in, out);
+            if (i < h.dims().size() - 1) {
+                if (h.batchNorm()) {
+                    Operand<TFloat32> x4 = tf.reshape(x, tf.constant(new int[] {-1, 1, 1, out}));
+                    x4 = bn(tf, x4, "head." + (i * step + 1), out, training, stats);
+                    x = tf.reshape(x4, tf.constant(new int[] {-1, out}));
+                }
+                x = tf.nn.relu(x);
+            }
+            in = out;
+        }
+        return x;
+    }
+
+    /** Rows divided by max(norm, 1e-12), as torch's F.normalize. */
+    static Operand<TFloat32> l2Normalize(Ops tf, Operand<TFloat32> x) {
+        Operand<TFloat32> sq = tf.sum(tf.math.square(x), tf.constant(1), Sum.keepDims(true));
+        return tf.math.mul(x, tf.math.rsqrt(tf.math.maximum(sq, tf.constant(NORM_EPS_SQUARED))));
+    }
+
+    static final String PROTOTYPES = "prototypes.weight";
+
+    /** The prototype matrix [K, D], torch Linear layout. */
+    Operand<TFloat32> prototypes() {
+        return vars.value(PROTOTYPES, TfVariable.Kind.LINEAR, def.prototypes(), def.head().outWidth());
+    }
+
+    /** Scores [N, K] of L2-normalised embeddings against the given (already normalised) prototypes. */
+    static Operand<TFloat32> scores(Ops tf, Operand<TFloat32> normalisedEmbeddings, Operand<TFloat32> prototypes) {
+        return tf.linalg.matMul(normalisedEmbeddings, prototypes, MatMul.transposeB(true));
+    }
+
+    Operand<TFloat32> classifier(Ops tf, Operand<TFloat32> pooled) {
+        return linear(tf, pooled, "fc", def.trunk().outWidth(), def.classes());
+    }
+}

@@ -1,0 +1,292 @@
+package org.seer4j.tensorflow;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.port.EngineSettings;
+import org.seer4j.core.port.Features;
+import org.seer4j.core.port.LossAndGradients;
+import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.StepPlan;
+import org.seer4j.core.port.StepResult;
+import org.seer4j.core.port.SwavModel;
+import org.seer4j.core.swav.EmbeddingQueue;
+import org.seer4j.core.tensor.Tensor;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A RegNet + SwAV model living in one TensorFlow graph and session. The inference graph is built at open; one
+ * training graph is built per set of crop shapes on first use and reused, so steady-state training adds no ops.
+ *
+ * <p>The step is one session run (forward, Sinkhorn, backward and update fused), so {@link StepResult} reports
+ * copying the batch in as forward time, the run as backward time and the queue bookkeeping as update time.
+ */
+final class TfSwavModel implements SwavModel {
+    private static final String MOMENTUM = "momentum.";
+    private static final String QUEUE = "queue.";
+
+    private final ModelDefinition def;
+    private final EngineSettings settings;
+    private final Graph graph;
+    private final Ops tf;
+    private final Session session;
+    private final VariableStore vars;
+    private final RegNetGraph net;
+    private final UpdateGraph update;
+    private final Map<List<List<Integer>>, TrainingGraph> training = new HashMap<>();
+    private final Placeholder<TFloat32> inferInput;
+    private final Operand<TFloat32> inferPooled;
+    private final Operand<TFloat32> inferLogits;
+    /** One queue per assigning crop, empty when swav.queue_length is 0. */
+    private final List<EmbeddingQueue> queues = new ArrayList<>();
+
+    TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
+        if (settings.collective() != null && settings.collective().worldSize() > 1) {
+            throw new UnsupportedOperationException("the tensorflow engine trains in one process only; got "
+                    + settings.collective().worldSize() + " workers");
+        }
+        this.def = def;
+        this.settings = settings;
+        this.graph = new Graph();
+        Session s = null;
+        try {
+            this.tf = Ops.create(graph);
+            this.vars = new VariableStore(tf);
+            this.net = new RegNetGraph(vars, def, groupedConv);
+            this.update = settings.optim() == null ? null : new UpdateGraph(settings.optim());
+            Ops ti = tf.withSubScope("infer");
+            inferInput = ti.withName("images").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, -1, -1)));
+            List<RegNetGraph.BnStat> none = new ArrayList<>();
+            inferPooled = net.trunk(ti, RegNetGraph.nchwToNhwc(ti, inferInput), false, none);
+            inferLogits = def.classes() > 0 ? net.classifier(ti, inferPooled) : null;
+            if (def.head() != null && def.prototypes() > 0) {
+                // declares the head and prototype variables, so weights() and loadWeights() see the whole model
+                RegNetGraph.scores(ti, RegNetGraph.l2Normalize(ti, net.head(ti, inferPooled, false, none)),
+                        net.prototypes());
+            }
+            vars.declareMomentum();
+            s = new Session(graph, SessionConfigs.of(settings.device(), settings.threads()));
+            this.session = s;
+            List<String> missing = new ArrayList<>(vars.byName().keySet());
+            missing.removeAll(initial.keySet());
+            if (!missing.isEmpty()) {
+                throw new IllegalArgumentException("initial weights lack " + missing);
+            }
+            loadWeights(initial);
+            Map<String, Tensor> zeros = new LinkedHashMap<>();
+            for (TfVariable m : vars.momentumBuffers()) {
+                zeros.put(m.name(), Tensor.zeros(m.interchangeShape()));
+            }
+            VariableStore.load(session, vars.momentumByName(), zeros);
+            int queueLength = settings.swav() == null ? 0 : settings.swav().queueLength();
+            if (queueLength > 0 && def.head() != null) {
+                for (int i = 0; i < settings.views().assignCrops().size(); i++) {
+                    queues.add(new EmbeddingQueue(queueLength, def.head().outWidth()));
+                }
+            }
+        } catch (RuntimeException e) {
+            if (s != null) s.close();
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** Operations in the graph; constant once every crop-shape set has been seen. */
+    int operationCount() {
+        int n = 0;
+        for (Iterator<?> it = graph.operations(); it.hasNext(); it.next()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public StepResult step(MultiCropBatch batch, StepPlan plan) {
+        long t0 = System.nanoTime();
+        TrainingGraph g = trainingGraph(batch);
+        boolean fill = !queues.isEmpty() && plan.iteration() >= settings.swav().queueStartIteration();
+        List<TFloat32> fed = new ArrayList<>();
+        try {
+            Session.Runner runner = feed(g, batch, plan, fed);
+            try (TFloat32 lr = TFloat32.scalarOf((float) plan.lr())) {
+                runner.feed(g.lr, lr);
+                runner.fetch(g.loss);
+                if (fill) g.assignEmbeddings.forEach(runner::fetch);
+                g.bnUpdates.forEach(runner::addTarget);
+                (plan.freezePrototypes() ? g.updatesFrozenPrototypes : g.updatesWithPrototypes).forEach(runner::addTarget);
+                long t1 = System.nanoTime();
+                float loss;
+                List<Tensor> embeddings = new ArrayList<>();
+                try (Result r = runner.run()) {
+                    loss = TfTensors.scalar(r.get(0));
+                    for (int i = 1; i < r.size(); i++) embeddings.add(TfTensors.fromTf(r.get(i)));
+                } catch (TFInvalidArgumentException e) {
+                    if (String.valueOf(e.getMessage()).contains("assertion failed")) {
+                        throw new IllegalStateException("loss is not finite at step " + plan.iteration()
+                                + "; training stopped before updating the weights (lower the learning rate, check"
+                                + " the input data for NaN/inf, or resume from an earlier checkpoint)", e);
+                    }
+                    throw e;
+                }
+                long t2 = System.nanoTime();
+                for (int i = 0; i < embeddings.size(); i++) queues.get(i).push(embeddings.get(i));
+                return new StepResult(loss, t1 - t0, 0, t2 - t1, System.nanoTime() - t2);
+            }
+        } finally {
+            fed.forEach(TFloat32::close);
+        }
+    }
+
+    @Override
+    public LossAndGradients lossAndGradients(MultiCropBatch batch, StepPlan plan) {
+        TrainingGraph g = trainingGraph(batch);
+        List<TFloat32> fed = new ArrayList<>();
+        try {
+            Session.Runner runner = feed(g, batch, plan, fed);
+            runner.fetch(g.loss);
+            g.gradients.forEach(runner::fetch);
+            try (Result r = runner.run()) {
+                Map<String, Tensor> grads = new LinkedHashMap<>();
+                for (int i = 0; i < g.gradientVariables.size(); i++) {
+                    TfVariable v = g.gradientVariables.get(i);
+                    grads.put(v.name(), v.toInterchange(TfTensors.fromTf(r.get(i + 1))));
+                }
+                return new LossAndGradients(TfTensors.scalar(r.get(0)), grads);
+            }
+        } finally {
+            fed.forEach(TFloat32::close);
+        }
+    }
+
+    private Session.Runner feed(TrainingGraph g, MultiCropBatch batch, StepPlan plan, List<TFloat32> fed) {
+        Session.Runner runner = session.runner();
+        for (int i = 0; i < g.inputs.size(); i++) {
+            TFloat32 t = TfTensors.toTf(batch.groups().get(i));
+            fed.add(t);
+            runner.feed(g.inputs.get(i), t);
+        }
+        if (plan.useQueue() && (queues.isEmpty() || plan.iteration() < settings.swav().queueStartIteration())) {
+            throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but"
+                    + " swav.queue_length is 0 or the queue starts later");
+        }
+        int width = def.head().outWidth();
+        for (int i = 0; i < g.queueFeeds.size(); i++) {
+            TFloat32 t = plan.useQueue() ? TfTensors.toTf(queues.get(i).contents())
+                    : TfTensors.toTf(new float[0], 0, width);
+            fed.add(t);
+            runner.feed(g.queueFeeds.get(i), t);
+        }
+        return runner;
+    }
+
+    private TrainingGraph trainingGraph(MultiCropBatch batch) {
+        if (def.head() == null || def.prototypes() == 0) {
+            throw new IllegalStateException("this model has no SwAV head and prototypes; it can only infer");
+        }
+        if (update == null || settings.swav() == null || settings.views() == null) {
+            throw new IllegalStateException("training needs the swav, optim and views settings");
+        }
+        if (batch.batchSize() != settings.batchSize() && settings.batchSize() > 0) {
+            throw new IllegalArgumentException("batch of " + batch.batchSize() + " images, but the engine was"
+                    + " opened for " + settings.batchSize());
+        }
+        int crops = batch.totalCrops();
+        if (crops != settings.views().totalCrops()) {
+            throw new IllegalArgumentException("batch has " + crops + " crops per image, views declare "
+                    + settings.views().totalCrops());
+        }
+        List<List<Integer>> key = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
+        for (Tensor t : batch.groups()) {
+            key.add(List.of(t.dim(0), t.dim(1), t.dim(2), t.dim(3)));
+            shapes.add(t.shape());
+        }
+        key.add(List.of(batch.batchSize()));
+        return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
+                vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes));
+    }
+
+    @Override
+    public Features infer(Tensor images) {
+        if (images.rank() != 4 || images.dim(1) != 3) {
+            throw new IllegalArgumentException("infer takes NCHW RGB images [N, 3, H, W], got " + images);
+        }
+        try (TFloat32 x = TfTensors.toTf(images)) {
+            Session.Runner runner = session.runner().feed(inferInput, x).fetch(inferPooled);
+            if (inferLogits != null) runner.fetch(inferLogits);
+            try (Result r = runner.run()) {
+                return new Features(TfTensors.fromTf(r.get(0)), inferLogits == null ? null : TfTensors.fromTf(r.get(1)));
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Tensor> weights() {
+        return VariableStore.read(session, vars.variables(), "");
+    }
+
+    @Override
+    public void loadWeights(Map<String, Tensor> weights) {
+        VariableStore.load(session, vars.byName(), weights);
+    }
+
+    @Override
+    public Map<String, Tensor> trainingState() {
+        Map<String, Tensor> state = VariableStore.read(session, vars.momentumBuffers(), MOMENTUM);
+        for (int i = 0; i < queues.size(); i++) state.put(QUEUE + i, queues.get(i).contents());
+        return state;
+    }
+
+    @Override
+    public void loadTrainingState(Map<String, Tensor> state) {
+        Map<String, Tensor> momentum = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            if (e.getKey().startsWith(MOMENTUM)) {
+                momentum.put(e.getKey().substring(MOMENTUM.length()), e.getValue());
+            } else if (e.getKey().startsWith(QUEUE)) {
+                int i = queueIndex(e.getKey());
+                Tensor t = e.getValue();
+                if (t.rank() != 2 || t.dim(0) != queues.get(i).length() || t.dim(1) != queues.get(i).dim()) {
+                    throw new IllegalArgumentException(e.getKey() + " must be [" + queues.get(i).length() + ", "
+                            + queues.get(i).dim() + "], got " + t);
+                }
+                // rows never pushed are zero; a restored queue counts as full once its last row is set
+                boolean full = false;
+                for (int j = (t.dim(0) - 1) * t.dim(1); j < t.size(); j++) full |= t.get(j) != 0f;
+                queues.set(i, EmbeddingQueue.restore(t, full ? t.dim(0) : 0));
+            } else {
+                throw new IllegalArgumentException("unknown training state entry '" + e.getKey() + "'");
+            }
+        }
+        VariableStore.load(session, vars.momentumByName(), momentum);
+    }
+
+    private int queueIndex(String key) {
+        try {
+            int i = Integer.parseInt(key.substring(QUEUE.length()));
+            if (i >= 0 && i < queues.size()) return i;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("training state '" + key + "' names no queue of this model ("
+                + queues.size() + " queues)");
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        graph.close();
+    }
+}
