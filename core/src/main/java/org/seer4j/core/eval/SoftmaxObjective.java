@@ -1,5 +1,6 @@
 package org.seer4j.core.eval;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
@@ -46,7 +47,7 @@ final class SoftmaxObjective {
             partialLoss[ch] = chunk(w, ch * CHUNK, Math.min(n, (ch + 1) * CHUNK), g);
             partialGrad[ch] = g;
         });
-        java.util.Arrays.fill(grad, 0);
+        Arrays.fill(grad, 0);
         double loss = 0;
         for (int ch = 0; ch < chunks; ch++) {
             loss += partialLoss[ch];

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.port.Engine;
@@ -36,7 +37,7 @@ public final class EmbedService implements EmbedUseCase {
 
     @Override
     public Result embed(Command command) {
-        String name = command.output().getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = command.output().getFileName().toString().toLowerCase(Locale.ROOT);
         boolean csv = name.endsWith(".csv");
         if (!csv && !name.endsWith(".safetensors")) {
             throw new IllegalArgumentException("the output " + command.output()

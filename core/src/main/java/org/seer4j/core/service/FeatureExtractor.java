@@ -1,6 +1,7 @@
 package org.seer4j.core.service;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,7 +49,7 @@ final class FeatureExtractor {
                     held++;
                 }
                 if (held == batch || (!more && held > 0)) {
-                    float[] in = held == batch ? pixels : java.util.Arrays.copyOf(pixels, held * per);
+                    float[] in = held == batch ? pixels : Arrays.copyOf(pixels, held * per);
                     Features f = model.infer(Tensor.of(in, held, 3, images.size(), images.size()));
                     Tensor pooled = f.pooled();
                     if (pooled.rank() != 2 || pooled.dim(0) != held) {
