@@ -23,8 +23,6 @@ import org.seer4j.core.usecase.EmbedUseCase;
  * or a {@code .csv} file ({@code id,label,f0,...}). Both are written atomically.
  */
 public final class EmbedService implements EmbedUseCase {
-    private static final int INFER_BATCH = 256;
-
     private final ModelLoader models;
     private final ImageSources sources;
     private final TensorFile tensors;
@@ -46,7 +44,7 @@ public final class EmbedService implements EmbedUseCase {
         RunConfig config = command.config();
         FeatureExtractor.Extracted e;
         try (SwavModel model = models.open(config, command.checkpoint(), command.checkpoint() == null)) {
-            e = new FeatureExtractor(model, ModelLoader.images(config), INFER_BATCH)
+            e = FeatureExtractor.of(model, ModelLoader.images(config))
                     .extract(sources.images(config), config.train().seed());
         }
         try {

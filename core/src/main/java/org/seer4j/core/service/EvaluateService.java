@@ -15,8 +15,6 @@ import org.seer4j.core.usecase.EvaluateUseCase;
  * ({@code eval.test_fraction}) of the training images is held out, chosen by a hash of the image id and the seed.
  */
 public final class EvaluateService implements EvaluateUseCase {
-    private static final int INFER_BATCH = 256;
-
     private final ModelLoader models;
     private final ImageSources sources;
 
@@ -33,7 +31,7 @@ public final class EvaluateService implements EvaluateUseCase {
         FeatureSet train;
         FeatureSet test;
         try (SwavModel model = models.open(config, command.checkpoint(), command.randomInit())) {
-            FeatureExtractor extractor = new FeatureExtractor(model, ModelLoader.images(config), INFER_BATCH);
+            FeatureExtractor extractor = FeatureExtractor.of(model, ModelLoader.images(config));
             long seed = config.train().seed();
             FeatureExtractor.Extracted tr = extractor.extract(splits.train(), seed);
             if (splits.test() != null) {

@@ -22,6 +22,12 @@ final class FeatureExtractor {
     private final EvalImages images;
     private final int batch;
 
+    /** Images per inference batch: at most 256, and at most 64 MB of input pixels (about 110 images at 224 px). */
+    static FeatureExtractor of(SwavModel model, EvalImages images) {
+        int perImage = 3 * images.size() * images.size();
+        return new FeatureExtractor(model, images, Math.max(1, Math.min(256, (16 << 20) / perImage)));
+    }
+
     FeatureExtractor(SwavModel model, EvalImages images, int batch) {
         this.model = model;
         this.images = images;
