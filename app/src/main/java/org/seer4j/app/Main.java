@@ -4,9 +4,13 @@ import org.seer4j.app.cli.AllReduceBenchCommand;
 import org.seer4j.app.cli.BenchCommand;
 import org.seer4j.app.cli.BenchDataCommand;
 import org.seer4j.app.cli.ConfigCommand;
+import org.seer4j.app.cli.EmbedCommand;
+import org.seer4j.app.cli.EvalCommand;
 import org.seer4j.app.cli.ExportCommand;
 import org.seer4j.app.cli.ForwardCommand;
 import org.seer4j.app.cli.LaunchCommand;
+import org.seer4j.app.cli.PretrainCommand;
+import org.seer4j.app.cli.QuickstartCommand;
 import org.seer4j.app.cli.RegnetCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,9 +18,9 @@ import picocli.CommandLine.Command;
 /** The {@code seer4j} command line. Bad input exits with 2 and a message, never a stack trace. */
 @Command(name = "seer4j", mixinStandardHelpOptions = true, version = "seer4j 0.1.0",
         description = "SEER-style self-supervised pretraining on the JVM: RegNet trunks, SwAV, DJL or TensorFlow.",
-        subcommands = {RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
-                BenchDataCommand.class, ExportCommand.class, LaunchCommand.class,
-                AllReduceBenchCommand.class})
+        subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
+                RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
+                BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.distributed.Replicas;
+import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
@@ -34,8 +34,6 @@ final class DjlSwavModel implements SwavModel {
     static final String PROTOTYPES = "prototypes.weight";
     /** Memory layout of activations; -Dseer4j.djl.channelsLast=false falls back to NCHW. */
     static boolean CHANNELS_LAST = !"false".equals(System.getProperty("seer4j.djl.channelsLast"));
-    /** Training-state key of how many rows were pushed into each queue (decides when it is full). */
-    static final String QUEUED_ROWS = "queue.rows_pushed";
 
     private final ModelDefinition definition;
     private final EngineSettings settings;
@@ -45,9 +43,10 @@ final class DjlSwavModel implements SwavModel {
     private final SgdLarcOptimizer optimizer;
     /** Data-parallel peers: gradients and the loss are averaged over them, Sinkhorn spans their batches. */
     private final Collective collective;
-    private final List<PtNDArray> queues = new ArrayList<>();
-    private long queuedRows;
+    private final QueueBank queues;
     private boolean prototypesNormalized;
+    /** Rows this close to unit length count as normalised (float32 rounding of a normalised row is ~1e-7). */
+    private static final double UNIT_NORM_SLACK = 1e-6;
     /** Runs between the forward pass and backward (tests force a garbage collection there). */
     private Runnable beforeBackward = () -> { };
 
@@ -70,6 +69,7 @@ final class DjlSwavModel implements SwavModel {
         this.network = new SwavNetwork(definition, params);
         this.optimizer = settings.optim() == null ? null : new SgdLarcOptimizer(settings.optim(), manager);
         this.collective = settings.collective() == null ? Collective.SINGLE : settings.collective();
+        this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.swav().queueLength());
         params.load(initialWeights);
         if (collective.worldSize() > 1) {
             // every replica starts from rank 0's weights, whatever each was initialised with
@@ -87,7 +87,7 @@ final class DjlSwavModel implements SwavModel {
                 double loss = localLoss;
                 // Only a finite step leaves traces in the model: BN statistics, the queue, then the weights.
                 network.commitRunningStatistics();
-                if (fillsQueue(plan)) Grad.withoutGradient(() -> pushToQueues(e.forward(), settings.views().assignCrops()));
+                if (fillsQueue(plan)) Grad.withoutGradient(() -> queues.push(assigningRows(e.forward().embeddings(), e.forward().batch())));
                 beforeBackward.run();
                 long b0 = System.nanoTime();
                 collector.backward(e.loss());
@@ -197,37 +197,35 @@ final class DjlSwavModel implements SwavModel {
     /** Codes of the assigning crops under no gradient, with the queue's scores when the plan says so. */
     private List<PtNDArray> sinkhorn(Forward f, StepPlan plan) {
         List<PtNDArray> codes = new ArrayList<>();
-        List<Integer> assign = settings.views().assignCrops();
-        int b = f.batch();
-        int queueLength = settings.swav().queueLength();
-        boolean queueOn = fillsQueue(plan);
-        if (queueOn && queues.isEmpty()) {
-            for (int i = 0; i < assign.size(); i++) {
-                PtNDArray q = (PtNDArray) manager.zeros(new Shape(queueLength, f.embeddings().getShape().get(1)),
-                        params.dataType());
-                queues.add(q);
-            }
-        }
         Grad.withoutGradient(() -> {
-            for (int i = 0; i < assign.size(); i++) {
-                int c = assign.get(i);
-                NDIndex rows = new NDIndex((long) c * b + ":" + (long) (c + 1) * b);
-                PtNDArray scores = (PtNDArray) f.scores().get(rows).stopGradient();
+            List<PtNDArray> assigning = assigningRows(f.scores(), f.batch());
+            for (int i = 0; i < assigning.size(); i++) {
+                PtNDArray scores = assigning.get(i);
                 if (plan.useQueue()) {
-                    if (!queueOn || queuedRows < queueLength) {
+                    if (!fillsQueue(plan) || !queues.full()) {
                         throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but it "
-                                + "holds " + queuedRows + " of swav.queue_length = " + queueLength + " rows");
+                                + "holds " + queues.rowsPushed() + " of swav.queue_length = "
+                                + settings.swav().queueLength() + " rows");
                     }
-                    PtNDArray queueScores = Ops.linear(queues.get(i), params.get(PROTOTYPES), null);
-                    queueScores.attach(scores.getManager());
+                    PtNDArray queueScores = queues.scores(i, params.get(PROTOTYPES), (PtNDManager) scores.getManager());
                     scores = JniUtils.cat(new PtNDArray[] {scores, queueScores}, 0);
                 }
                 codes.add(collective.worldSize() > 1
-                        ? distributedCodes(scores, b)
-                        : SwavLossOps.codes(scores, b, settings.swav().epsilon(), settings.swav().sinkhornIterations()));
+                        ? distributedCodes(scores, f.batch())
+                        : SwavLossOps.codes(scores, f.batch(), settings.swav().epsilon(),
+                        settings.swav().sinkhornIterations()));
             }
         });
         return codes;
+    }
+
+    /** The assigning crops' rows of a crop-major [crops * B, X] array, detached. */
+    private List<PtNDArray> assigningRows(PtNDArray all, int b) {
+        List<PtNDArray> rows = new ArrayList<>();
+        for (int c : settings.views().assignCrops()) {
+            rows.add((PtNDArray) all.get(new NDIndex((long) c * b + ":" + (long) (c + 1) * b)).stopGradient());
+        }
+        return rows;
     }
 
     /**
@@ -294,23 +292,6 @@ final class DjlSwavModel implements SwavModel {
         return settings.swav().queueLength() > 0 && plan.iteration() >= settings.swav().queueStartIteration();
     }
 
-    /** Newest embeddings first; the oldest batch falls off the end. */
-    private void pushToQueues(Forward f, List<Integer> assign) {
-        int b = f.batch();
-        for (int i = 0; i < assign.size(); i++) {
-            int c = assign.get(i);
-            PtNDArray queue = queues.get(i);
-            long length = queue.getShape().get(0);
-            NDArray fresh = f.embeddings().get(new NDIndex((long) c * b + ":" + (long) (c + 1) * b)).stopGradient();
-            NDArray kept = queue.get(new NDIndex("0:" + (length - b)));
-            PtNDArray next = JniUtils.cat(new PtNDArray[] {(PtNDArray) fresh, (PtNDArray) kept}, 0);
-            kept.close();
-            PtNDArray owned = JniUtils.clone(next);
-            queue.intern(owned);
-        }
-        queuedRows += b;
-    }
-
     /** Channels-last for float32 on CPU (oneDNN's fast layout); plain NCHW otherwise. */
     private PtNDArray images(PtNDManager step, Tensor batch) {
         return CHANNELS_LAST && params.dataType() == DataType.FLOAT32
@@ -320,8 +301,7 @@ final class DjlSwavModel implements SwavModel {
 
     /** Whether every assigning crop's queue holds {@code swav.queue_length} rows (the planner's queueFull). */
     boolean queueFull() {
-        int length = settings.swav().queueLength();
-        return length > 0 && queuedRows >= length;
+        return queues.full();
     }
 
     void beforeBackward(Runnable hook) {
@@ -352,10 +332,22 @@ final class DjlSwavModel implements SwavModel {
     private void normalizePrototypes() {
         // Only after a change: normalising unit rows again is not bit-exact, and frozen or merely evaluated
         // prototypes must stay exactly as they are.
+        // Loaded weights that are already on the sphere (a checkpoint written after a step) are left alone too,
+        // so a resumed run repeats the original bit for bit.
         if (prototypesNormalized) return;
         prototypesNormalized = true;
         PtNDArray w = params.get(PROTOTYPES);
         Grad.withoutGradient(() -> {
+            if (w.getDataType() == DataType.FLOAT32) {
+                try (NDArray norms = JniUtils.norm(w, 2, new int[] {1}, false);
+                     NDArray low = norms.min();
+                     NDArray high = norms.max()) {
+                    if (Math.abs(low.getFloat() - 1) <= UNIT_NORM_SLACK
+                            && Math.abs(high.getFloat() - 1) <= UNIT_NORM_SLACK) {
+                        return;
+                    }
+                }
+            }
             try (NDArray normalized = Ops.l2Normalize(w)) {
                 w.subi(w).addi(normalized);
             }
@@ -406,8 +398,7 @@ final class DjlSwavModel implements SwavModel {
     @Override
     public Map<String, Tensor> trainingState() {
         Map<String, Tensor> out = new LinkedHashMap<>(optimizer == null ? Map.of() : optimizer.state());
-        for (int i = 0; i < queues.size(); i++) out.put("queue." + i, Convert.toTensor(queues.get(i)));
-        if (!queues.isEmpty()) out.put(QUEUED_ROWS, Tensor.of(new float[] {queuedRows}, 1));
+        out.putAll(queues.state());
         return out;
     }
 
@@ -415,28 +406,16 @@ final class DjlSwavModel implements SwavModel {
     public void loadTrainingState(Map<String, Tensor> state) {
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             String key = e.getKey();
-            if (key.equals(QUEUED_ROWS)) {
-                queuedRows = (long) e.getValue().get(0);
-                continue;
-            }
-            PtNDArray array = Convert.toArray(manager, e.getValue(), params.dataType(), true);
-            if (key.startsWith("momentum.")) {
-                String name = key.substring("momentum.".length());
-                ModelParameters.Entry p = params.entry(name);
-                if (p == null || !p.shape().equals(array.getShape())) {
-                    array.close();
-                    throw new IllegalArgumentException("training state '" + key + "' does not match a parameter");
-                }
-                optimizer.load(name, array);
-            } else if (key.startsWith("queue.")) {
-                int i = Integer.parseInt(key.substring("queue.".length()));
-                while (queues.size() <= i) queues.add(null);
-                if (queues.get(i) != null) queues.get(i).close();
-                queues.set(i, array);
-            } else {
-                array.close();
+            if (queues.load(key, e.getValue())) continue;
+            if (!key.startsWith("momentum.") || optimizer == null) {
                 throw new IllegalArgumentException("unknown training state '" + key + "'");
             }
+            String name = key.substring("momentum.".length());
+            ModelParameters.Entry p = params.entry(name);
+            if (p == null || !java.util.Arrays.equals(Convert.toInts(p.shape()), e.getValue().shape())) {
+                throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
+            }
+            optimizer.load(name, Convert.toArray(manager, e.getValue(), params.dataType(), true));
         }
     }
 

@@ -89,8 +89,9 @@ final class ModelParameters {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("weights do not fit the model: " + String.join("; ", problems)
-                    + nearbyNames(tensors));
+            String shown = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
+            String more = problems.size() > 3 ? "; and " + (problems.size() - 3) + " more" : "";
+            throw new IllegalArgumentException("weights do not fit the model: " + shown + more + nearbyNames(tensors));
         }
         for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
             Entry target = entries.get(t.getKey());

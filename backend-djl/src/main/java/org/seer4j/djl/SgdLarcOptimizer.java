@@ -30,7 +30,7 @@ final class SgdLarcOptimizer {
         this.manager = manager;
     }
 
-    /** Updates {@code weight} in place from {@code grad}; autograd must be off. */
+    /** Updates {@code weight} in place from {@code grad}, which it overwrites; autograd must be off. */
     void update(String name, ParameterKind kind, PtNDArray weight, PtNDArray grad, double lr) {
         boolean lars = "lars".equals(config.name());
         // Plain SGD decays every tensor (as SwAV does); LARS may exempt biases and norms from scaling and decay.
@@ -47,24 +47,24 @@ final class SgdLarcOptimizer {
                 wd = 0.0; // LARC leaves such a gradient exactly as it is, decay included
             }
         }
-        // Temporaries are closed here: they would otherwise pile up in the weights' long-lived manager.
-        try (PtNDArray step = (PtNDArray) grad.mul(scale)) {
-            if (wd != 0.0) {
-                try (PtNDArray decay = (PtNDArray) weight.mul(wd * scale)) {
-                    step.addi(decay);
-                }
+        // d = (g + wd w) * scale is built in the gradient's own storage, which the step zeroes afterwards anyway;
+        // the few temporaries are closed here, or they would pile up in the weights' long-lived manager.
+        if (wd != 0.0) {
+            try (PtNDArray decay = (PtNDArray) weight.mul(wd)) {
+                grad.addi(decay);
             }
-            PtNDArray buf = momentum.get(name);
-            if (buf == null) {
-                buf = JniUtils.clone(step);
-                buf.attach(manager);
-                momentum.put(name, buf);
-            } else {
-                buf.muli(config.momentum()).addi(step);
-            }
-            try (PtNDArray delta = (PtNDArray) buf.mul(lr)) {
-                weight.subi(delta);
-            }
+        }
+        if (scale != 1.0) grad.muli(scale);
+        PtNDArray buf = momentum.get(name);
+        if (buf == null) {
+            buf = JniUtils.clone(grad);
+            buf.attach(manager);
+            momentum.put(name, buf);
+        } else {
+            buf.muli(config.momentum()).addi(grad);
+        }
+        try (PtNDArray delta = (PtNDArray) buf.mul(lr)) {
+            weight.subi(delta);
         }
     }
 

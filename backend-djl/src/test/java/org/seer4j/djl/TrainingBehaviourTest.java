@@ -72,6 +72,27 @@ class TrainingBehaviourTest {
     }
 
     @Test
+    void aModelResumedFromWeightsAndTrainingStateContinuesExactlyLikeTheOriginal() {
+        SwavConfig swav = new SwavConfig(10, 0.1, 0.05, 3, 4, 0, 0);
+        var settings = TinyNets.settings(TinyNets.lars(0.2), swav, 2);
+        var def = TinyNets.swav(true, true, 10);
+        try (DjlSwavModel original = TinyNets.open(def, settings, DataType.FLOAT32, 57);
+             DjlSwavModel resumed = TinyNets.open(def, settings, DataType.FLOAT32, 58)) {
+            for (int s = 0; s < 3; s++) original.step(TinyNets.batch(2, s), new StepPlan(s, 0.2, false, s >= 2));
+            resumed.loadWeights(original.weights());
+            resumed.loadTrainingState(original.trainingState());
+            assertThat(resumed.trainingState().keySet()).isEqualTo(original.trainingState().keySet());
+            assertThat(resumed.queueFull()).isTrue();
+            for (int s = 3; s < 5; s++) {
+                StepPlan plan = new StepPlan(s, 0.2, false, true);
+                assertThat(resumed.step(TinyNets.batch(2, s), plan).loss())
+                        .isEqualTo(original.step(TinyNets.batch(2, s), plan).loss());
+            }
+            assertThat(resumed.weights()).isEqualTo(original.weights());
+        }
+    }
+
+    @Test
     void lossFallsOnAFixedBatch() {
         var settings = TinyNets.settings(TinyNets.sgd(0.05), TinyNets.swavConfig(10), 8);
         try (DjlSwavModel model = TinyNets.open(TinyNets.swav(true, true, 10), settings, DataType.FLOAT32, 53)) {

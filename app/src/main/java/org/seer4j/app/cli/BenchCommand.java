@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code seer4j bench}: the standard SwAV training step, timed, with MFU against the engine's own sgemm. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time the standard SwAV step: RegNetY-400MF, head 440-512-128 (BN), 1000 prototypes,",
-                "crops 2x96 + 4x48 of random data, batch 16, SGD; images/s, GFLOP/s, sgemm, MFU, peak RSS."})
+        description = {"Time the standard SwAV training step: images/s, GFLOP/s, sgemm, MFU, peak RSS.",
+                "Workload: RegNetY-400MF, head 440-512-128 (BN), 1000 prototypes, crops 2x96 + 4x48 of random",
+                "data, batch 16, SGD with momentum; warm-up steps, then the median (and fastest) of timed steps."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

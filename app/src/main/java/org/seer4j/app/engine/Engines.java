@@ -20,12 +20,17 @@ public final class Engines {
     }
 
     public static Engine byName(String name) {
+        return Guice.createInjector(module(name)).getInstance(Engine.class);
+    }
+
+    /** The Guice module binding the named engine, for injectors that wire more than the engine. */
+    public static Module module(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         Supplier<Module> module = MODULES.get(key);
         if (module == null) {
             throw new UserException("unknown or unavailable backend '" + name + "'; available: "
                     + String.join(", ", MODULES.keySet()));
         }
-        return Guice.createInjector(module.get()).getInstance(Engine.class);
+        return module.get();
     }
 }

@@ -1,0 +1,108 @@
+package org.seer4j.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.seer4j.app.UserException;
+import org.seer4j.app.run.JsonFiles;
+import org.seer4j.app.run.RunFolder;
+import org.seer4j.app.wiring.Injectors;
+import org.seer4j.core.config.EvalConfig;
+import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.service.ProgressListener;
+import org.seer4j.core.usecase.EvaluateUseCase;
+import org.seer4j.core.usecase.EvaluateUseCase.Result;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code seer4j eval}: how good frozen trunk features are, by linear probe and kNN. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate frozen trunk features: a linear probe (logistic regression on standardised "
+                + "features) and a weighted kNN (cosine, k = eval.knn_k, T = eval.knn_temperature) on the test split.",
+                "--random-init evaluates the untrained network of the same config: the baseline to compare with."})
+public final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", paramLabel = "CKPT",
+            description = "A checkpoint file, a run's checkpoints/ folder or the run folder (latest checkpoint).")
+    Path checkpoint;
+
+    @Mixin
+    RunOptions config;
+
+    @Option(names = "--data", paramLabel = "SPEC",
+            description = "sample, a folder of IDX files, an IDX images file, or a labelled image folder.")
+    String data;
+
+    @Option(names = "--protocol", paramLabel = "linear|knn|both", description = "Default: eval.protocol.")
+    String protocol;
+
+    @Option(names = "--random-init", description = "Evaluate the untrained network (the baseline).")
+    boolean randomInit;
+
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Accuracy JSON (default: eval.json or eval-random-init.json in the run folder).")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if ((checkpoint == null) == !randomInit) {
+            throw new UserException("give either --checkpoint CKPT or --random-init");
+        }
+        RunConfig run = configured(CheckpointConfig.resolve(config, checkpoint), data, protocol);
+        Result r = Injectors.forRun(run, ProgressListener.NONE).getInstance(EvaluateUseCase.class)
+                .evaluate(new EvaluateUseCase.Command(run, checkpoint, randomInit));
+        PrintWriter out = spec.commandLine().getOut();
+        print(out, randomInit ? "random init" : checkpoint.toString(), r, run.eval());
+        Path file = output != null ? output : checkpoint == null ? null
+                : RunFolder.ofCheckpoint(checkpoint).map(p -> p.resolve("eval.json")).orElse(null);
+        if (file != null) {
+            JsonFiles.write(file, json(run, checkpoint, r));
+            out.println("accuracy written to " + file);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static RunConfig configured(RunConfig run, String data, String protocol) {
+        RunConfig c = DataSpec.apply(run, data, true);
+        if (protocol == null) {
+            return c;
+        }
+        EvalConfig e = c.eval();
+        return new RunConfig(c.model(), c.views(), c.swav(), c.optim(), c.train(), c.data(), c.backend(),
+                new EvalConfig(protocol, e.knnK(), e.knnTemperature(), e.linearEpochs(), e.testFraction()), c.output());
+    }
+
+    static void print(PrintWriter out, String what, Result r, EvalConfig eval) {
+        out.printf(Locale.ROOT, "%s: %d training and %d test images%n", what, r.trainImages(), r.testImages());
+        if (!Double.isNaN(r.linearTop1())) {
+            out.printf(Locale.ROOT, "  linear probe top-1: %.2f%%%n", 100 * r.linearTop1());
+        }
+        if (!Double.isNaN(r.knnTop1())) {
+            out.printf(Locale.ROOT, "  kNN (k=%d, T=%s) top-1: %.2f%%%n", eval.knnK(), eval.knnTemperature(),
+                    100 * r.knnTop1());
+        }
+    }
+
+    static Map<String, Object> json(RunConfig run, Path checkpoint, Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
+        m.put("random_init", checkpoint == null);
+        m.put("data", run.data().source() + (run.data().path() == null ? "" : " " + run.data().path()));
+        m.put("linear_top1", r.linearTop1());
+        m.put("knn_top1", r.knnTop1());
+        m.put("knn_k", run.eval().knnK());
+        m.put("knn_temperature", run.eval().knnTemperature());
+        m.put("train_images", r.trainImages());
+        m.put("test_images", r.testImages());
+        return m;
+    }
+}

@@ -1,0 +1,115 @@
+package org.seer4j.app.run;
+
+import com.google.inject.Injector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.seer4j.app.config.ConfigWriter;
+import org.seer4j.app.report.RunReport;
+import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.port.Engine;
+import org.seer4j.core.service.CheckpointKeys;
+import org.seer4j.core.service.PretrainService;
+import org.seer4j.core.usecase.PretrainUseCase.Command;
+import org.seer4j.core.usecase.PretrainUseCase.Summary;
+
+/**
+ * One {@code pretrain} invocation: writes {@code config.yaml}, trains (resuming from the folder's checkpoints),
+ * then {@code report.html}. Ctrl-C asks the loop to stop; the shutdown hook waits until the checkpoint and the
+ * report are written, so the JVM does not exit half-way.
+ */
+public final class Pretraining {
+    private static final long STOP_WAIT_SECONDS = 600;
+
+    private final Injector injector;
+    private final PrintWriter out;
+
+    public Pretraining(Injector injector, PrintWriter out) {
+        this.injector = injector;
+        this.out = out;
+    }
+
+    public Summary run(RunConfig config, Path dir, String configName) {
+        String yaml = ConfigWriter.toYaml(config);
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put(CheckpointKeys.CONFIG, yaml);
+        RunFolder.gitCommit().ifPresent(c -> provenance.put(CheckpointKeys.GIT_COMMIT, c));
+        try {
+            Files.createDirectories(dir);
+            ConfigWriter.write(config, dir.resolve(RunFolder.CONFIG));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write into the run folder " + dir + ": " + e.getMessage(), e);
+        }
+        PretrainService service = injector.getInstance(PretrainService.class);
+        Engine engine = injector.getInstance(Engine.class);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            service.requestStop();
+            try {
+                done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "seer4j-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long start = System.nanoTime();
+        try {
+            out.println("run folder: " + dir);
+            out.flush();
+            Summary summary = service.pretrain(new Command(config, dir, provenance));
+            double wall = (System.nanoTime() - start) / 1e9;
+            if (config.output().report()) {
+                writeReport(config, dir, configName, summary, wall, engine, provenance, yaml);
+            }
+            out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f, %.1f images/s; %s%n",
+                    summary.stopped() ? "stopped" : "finished", summary.steps(), summary.finalLoss(),
+                    summary.imagesPerSecond(), config.output().report() ? "report: " + dir.resolve(RunFolder.REPORT)
+                            : "run folder: " + dir);
+            out.flush();
+            return summary;
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and has just been released.
+            }
+        }
+    }
+
+    private void writeReport(RunConfig config, Path dir, String configName, Summary summary, double wallSeconds,
+                             Engine engine, Map<String, String> provenance, String yaml) {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("run folder", dir.toString());
+        facts.put("state", summary.stopped() ? "stopped early (rerun to resume)" : "finished");
+        facts.put("steps", Long.toString(summary.steps()));
+        facts.put("final loss", String.format(Locale.ROOT, "%.4f", summary.finalLoss()));
+        facts.put("throughput (this invocation)", String.format(Locale.ROOT, "%.1f images/s", summary.imagesPerSecond()));
+        facts.put("wall time (this invocation)", Duration.ofMillis(Math.round(wallSeconds * 1000)).toString()
+                .substring(2).toLowerCase(Locale.ROOT));
+        facts.put("last checkpoint", "step " + summary.lastCheckpoint());
+        Map<String, String> prov = new LinkedHashMap<>();
+        prov.put("engine", engine.name() + " " + engine.version());
+        prov.put("backend", config.backend().device() + ", threads " + config.backend().threads());
+        prov.put("seed", Long.toString(config.train().seed()));
+        prov.put("data", config.data().source() + (config.data().path() == null ? "" : " " + config.data().path()));
+        prov.put("git commit", provenance.getOrDefault(CheckpointKeys.GIT_COMMIT, "unknown"));
+        prov.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        prov.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores");
+        try {
+            new RunReport("seer4j pretraining: " + configName, MetricsLog.read(dir.resolve(RunFolder.METRICS)),
+                    facts, prov, yaml).write(dir.resolve(RunFolder.REPORT));
+        } catch (IOException e) {
+            out.println("seer4j: could not write the report: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package org.seer4j.core.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.seer4j.core.config.ConfigException;
+import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.model.Models;
+import org.seer4j.core.port.BatchSource;
+import org.seer4j.core.port.BatchStream;
+import org.seer4j.core.port.Checkpoint;
+import org.seer4j.core.port.CheckpointStore;
+import org.seer4j.core.port.Collective;
+import org.seer4j.core.port.Engine;
+import org.seer4j.core.port.EngineSettings;
+import org.seer4j.core.port.MetricsRecord;
+import org.seer4j.core.port.MetricsSink;
+import org.seer4j.core.port.StepPlan;
+import org.seer4j.core.port.StepResult;
+import org.seer4j.core.port.SwavModel;
+import org.seer4j.core.swav.StepPlanner;
+import org.seer4j.core.usecase.PretrainUseCase;
+
+/**
+ * The SwAV pretraining loop: plan each step, hand it to the engine, log, checkpoint, resume.
+ *
+ * <p>A run is a pure function of its config: the data order depends only on (seed, epoch, position) and the
+ * engine's state (weights, momentum, queue) is saved whole, so a run resumed from any checkpoint of its folder
+ * reproduces the uninterrupted run. The engine owns the SwAV queue; the service knows when it is full by
+ * counting, since every step from {@code swav.queue_start_iteration} on pushes one batch into it.
+ *
+ * <p>{@link #requestStop()} (Ctrl-C) is honoured between steps: the service writes a checkpoint and returns.
+ */
+public final class PretrainService implements PretrainUseCase {
+    /** Checkpoints live in this sub-folder of the run folder. */
+    public static final String CHECKPOINTS = "checkpoints";
+
+    private final Engine engine;
+    private final TrainingDataFactory data;
+    private final CheckpointStoreFactory checkpoints;
+    private final MetricsSinkFactory metrics;
+    private final ProgressListener progress;
+    private final Ticker ticker;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+    public PretrainService(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
+                           MetricsSinkFactory metrics, ProgressListener progress, Ticker ticker) {
+        this.engine = engine;
+        this.data = data;
+        this.checkpoints = checkpoints;
+        this.metrics = metrics;
+        this.progress = progress;
+        this.ticker = ticker;
+    }
+
+    /** Asks the running (or next) run to checkpoint and return before its next step; safe from any thread. */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
+    @Override
+    public Summary pretrain(Command command) {
+        RunConfig config = command.config();
+        TrainingData training = data.open(config);
+        if (training.batches().batchSize() != config.train().batchSize()) {
+            throw new IllegalStateException("the batch source makes batches of " + training.batches().batchSize()
+                    + " images but train.batch_size is " + config.train().batchSize());
+        }
+        long total = StepPlanner.totalSteps(config.train(), training.imagesPerEpoch());
+        CheckpointStore store = checkpoints.open(command.outDir().resolve(CHECKPOINTS),
+                config.train().keepCheckpoints());
+        List<MetricsSink> sinks = new ArrayList<>();
+        try (SwavModel model = engine.open(Models.definition(config), settings(config))) {
+            for (String kind : config.output().metrics()) {
+                sinks.add(metrics.open(command.outDir(), kind));
+            }
+            Run run = new Run(command, training.batches(), total, store, model, sinks);
+            run.resume();
+            return run.loop();
+        } finally {
+            for (MetricsSink s : sinks) {
+                s.close();
+            }
+            stopRequested.set(false);
+        }
+    }
+
+    static EngineSettings settings(RunConfig config) {
+        return new EngineSettings(config.backend().device(), config.backend().threads(), config.train().seed(),
+                config.swav(), config.optim(), config.views(), config.train().batchSize(), Collective.SINGLE);
+    }
+
+    /** Whether the engine's queue is full before {@code iteration}: it took a batch at every earlier filling step. */
+    static boolean queueFull(RunConfig config, long iteration) {
+        int length = config.swav().queueLength();
+        long filled = iteration - config.swav().queueStartIteration();
+        return length > 0 && filled > 0 && filled * config.train().batchSize() >= length;
+    }
+
+    /** One call's mutable state. */
+    private final class Run {
+        private final Command command;
+        private final RunConfig config;
+        private final BatchSource source;
+        private final long total;
+        private final CheckpointStore store;
+        private final SwavModel model;
+        private final List<MetricsSink> sinks;
+        private final StepPlanner planner;
+        private final int batchSize;
+        private long step;
+        private long epoch;
+        private long position;
+        private long lastSaved = -1;
+        private final Map<String, Long> skippedBefore = new TreeMap<>();
+        private BatchStream stream;
+
+        Run(Command command, BatchSource source, long total, CheckpointStore store, SwavModel model,
+            List<MetricsSink> sinks) {
+            this.command = command;
+            this.config = command.config();
+            this.source = source;
+            this.total = total;
+            this.store = store;
+            this.model = model;
+            this.sinks = sinks;
+            this.planner = StepPlanner.of(config, total);
+            this.batchSize = config.train().batchSize();
+        }
+
+        void resume() {
+            Optional<Checkpoint> latest;
+            try {
+                latest = store.latest();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the checkpoints of " + command.outDir(), e);
+            }
+            if (latest.isEmpty()) {
+                return;
+            }
+            Checkpoint c = latest.get();
+            Map<String, String> m = c.metadata();
+            long seed = CheckpointKeys.number(m, CheckpointKeys.SEED);
+            if (seed != config.train().seed()) {
+                throw new ConfigException("train.seed", "is " + config.train().seed() + " but the run in "
+                        + command.outDir() + " was started with seed " + seed
+                        + "; resume with the same seed or pick another output folder");
+            }
+            if (c.step() > total) {
+                throw new ConfigException("train.steps", "the run in " + command.outDir() + " already did "
+                        + c.step() + " steps, more than the " + total + " configured");
+            }
+            model.loadWeights(c.weights());
+            model.loadTrainingState(c.trainingState());
+            step = c.step();
+            lastSaved = step;
+            epoch = CheckpointKeys.number(m, CheckpointKeys.EPOCH);
+            position = CheckpointKeys.number(m, CheckpointKeys.POSITION);
+            m.forEach((k, v) -> {
+                if (k.startsWith(CheckpointKeys.SKIPPED_PREFIX)) {
+                    skippedBefore.put(k.substring(CheckpointKeys.SKIPPED_PREFIX.length()), Long.parseLong(v));
+                }
+            });
+        }
+
+        Summary loop() {
+            long seed = config.train().seed();
+            long startStep = step;
+            long start = ticker.nanos();
+            long lastLog = start;
+            long lastLogStep = step;
+            double lastLoss = Double.NaN;
+            boolean stopped = false;
+            progress.started(step, total, source.describe());
+            stream = source.open(seed, epoch, position);
+            boolean freshEpoch = position == 0;
+            try {
+                while (step < total) {
+                    if (stopRequested.get()) {
+                        stopped = true;
+                        break;
+                    }
+                    if (!stream.hasNext()) {
+                        if (freshEpoch) {
+                            throw new IllegalStateException("epoch " + epoch + " of " + source.describe()
+                                    + " holds no full batch of " + batchSize + " images");
+                        }
+                        skippedBefore.putAll(skippedNow());
+                        stream.close();
+                        epoch++;
+                        position = 0;
+                        stream = source.open(seed, epoch, 0);
+                        freshEpoch = true;
+                        continue;
+                    }
+                    StepPlan plan = planner.plan(step, queueFull(config, step));
+                    StepResult result = model.step(stream.next(), plan);
+                    if (!Double.isFinite(result.loss())) {
+                        throw new TrainingDivergedException(step + 1, "the loss became " + result.loss()
+                                + " at step " + (step + 1) + " (epoch " + epoch + ", lr " + plan.lr()
+                                + "); lower optim.base_lr or raise swav.epsilon, then resume from the last checkpoint");
+                    }
+                    freshEpoch = false;
+                    position = stream.position();
+                    step++;
+                    lastLoss = result.loss();
+                    long now = ticker.nanos();
+                    double rate = rate(step - startStep, now - start);
+                    progress.stepped(new Progress(step, total, epoch, result.loss(), plan.lr(), rate,
+                            rate > 0 ? (total - step) * batchSize / rate : Double.NaN));
+                    if (step % config.train().logEvery() == 0 || step == total) {
+                        MetricsRecord record = new MetricsRecord(step, epoch, result.loss(), plan.lr(),
+                                rate(step - lastLogStep, now - lastLog), skippedNow());
+                        for (MetricsSink s : sinks) {
+                            s.record(record);
+                        }
+                        lastLog = now;
+                        lastLogStep = step;
+                    }
+                    int every = config.train().checkpointEvery();
+                    if (every > 0 && step % every == 0 && step < total) {
+                        save();
+                    }
+                }
+                if (step > lastSaved) {
+                    save();
+                }
+            } finally {
+                stream.close();
+            }
+            progress.finished(step, stopped);
+            return new Summary(step, lastLoss, rate(step - startStep, ticker.nanos() - start), lastSaved, stopped);
+        }
+
+        private double rate(long steps, long nanos) {
+            return nanos > 0 ? steps * (double) batchSize * 1e9 / nanos : 0;
+        }
+
+        /** Skipped images by reason over the whole run: earlier epochs (and runs) plus the open stream. */
+        private Map<String, Long> skippedNow() {
+            Map<String, Long> all = new TreeMap<>(skippedBefore);
+            stream.skipped().forEach((k, v) -> all.merge(k, v, Long::sum));
+            return all;
+        }
+
+        private void save() {
+            Map<String, String> meta = new HashMap<>(command.provenance());
+            meta.put(CheckpointKeys.STEP, Long.toString(step));
+            meta.put(CheckpointKeys.TOTAL_STEPS, Long.toString(total));
+            meta.put(CheckpointKeys.EPOCH, Long.toString(epoch));
+            meta.put(CheckpointKeys.POSITION, Long.toString(position));
+            meta.put(CheckpointKeys.SEED, Long.toString(config.train().seed()));
+            meta.put(CheckpointKeys.ENGINE, engine.name());
+            meta.put(CheckpointKeys.ENGINE_VERSION, engine.version());
+            meta.put(CheckpointKeys.DATA, source.describe());
+            skippedNow().forEach((k, v) -> meta.put(CheckpointKeys.SKIPPED_PREFIX + k, Long.toString(v)));
+            try {
+                store.save(new Checkpoint(step, model.weights(), model.trainingState(), meta));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the checkpoint of step " + step + " into "
+                        + command.outDir().resolve(CHECKPOINTS), e);
+            }
+            lastSaved = step;
+            progress.checkpointed(step);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.seer4j.core.service;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.seer4j.core.port.Checkpoint;
+import org.seer4j.core.port.CheckpointStore;
+
+/** Keeps every checkpoint in memory, in the order saved. */
+final class MemoryCheckpointStore implements CheckpointStore {
+    final List<Checkpoint> saved = new ArrayList<>();
+
+    @Override
+    public void save(Checkpoint checkpoint) {
+        saved.add(checkpoint);
+    }
+
+    @Override
+    public Optional<Checkpoint> latest() {
+        return saved.isEmpty() ? Optional.empty() : Optional.of(saved.get(saved.size() - 1));
+    }
+
+    List<Long> steps() {
+        return saved.stream().map(Checkpoint::step).toList();
+    }
+}
