@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.seer4j.core.config.ViewsConfig;
+import org.seer4j.core.image.Shard;
 import org.seer4j.core.port.BatchSource;
 import org.seer4j.core.port.BatchStream;
 import org.seer4j.core.port.ImageSource;
@@ -23,8 +24,10 @@ public final class MultiCropPipeline implements BatchSource {
     private final int batchSize;
     private final int workers;
     private final int prefetch;
+    private final Shard rank;
 
     private MultiCropPipeline(Builder b) {
+        this.rank = b.rank;
         this.source = Objects.requireNonNull(b.source, "source");
         this.views = Objects.requireNonNull(b.views, "views");
         this.batchSize = b.batchSize;
@@ -43,6 +46,7 @@ public final class MultiCropPipeline implements BatchSource {
         private int batchSize;
         private int workers = 1;
         private int prefetch;
+        private Shard rank = Shard.ALL;
 
         public Builder setSource(ImageSource source) {
             this.source = source;
@@ -61,6 +65,17 @@ public final class MultiCropPipeline implements BatchSource {
 
         public Builder optWorkers(int workers) {
             this.workers = workers;
+            return this;
+        }
+
+        /**
+         * The data-parallel worker's part of every epoch (default: all of it): positions congruent to
+         * {@code rank.index()} modulo {@code rank.count()}, e.g. {@code WorkerEnvironment.shard()}. Batches then
+         * hold that worker's images only; the workers' batches of one step together are the batch of one worker
+         * reading everything with {@code rank.count()} times the batch size.
+         */
+        public Builder optRank(Shard rank) {
+            this.rank = Objects.requireNonNull(rank, "rank");
             return this;
         }
 
@@ -90,7 +105,8 @@ public final class MultiCropPipeline implements BatchSource {
         for (CropGroup g : views.crops()) {
             b.append(b.length() == 0 ? "" : " + ").append(g.count()).append('x').append(g.size());
         }
-        return b + " crops of " + source.describe() + ", batch " + batchSize + ", " + workers + " workers";
+        return b + " crops of " + source.describe() + ", batch " + batchSize + ", " + workers + " workers"
+                + (rank.count() > 1 ? ", data-parallel rank " + rank.index() + " of " + rank.count() : "");
     }
 
     @Override
@@ -109,7 +125,7 @@ public final class MultiCropPipeline implements BatchSource {
     @Override
     public BatchStream open(long seed, long epoch, long startPosition) {
         int perWorker = Math.max(2, (prefetch + workers - 1) / workers);
-        return new PipelineStream(source, views, batchSize, workers, perWorker, seed, epoch, startPosition);
+        return new PipelineStream(source, views, batchSize, workers, perWorker, seed, epoch, startPosition, rank);
     }
 
     /** Sums per-worker skip counts. */

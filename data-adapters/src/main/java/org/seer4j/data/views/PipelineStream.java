@@ -42,6 +42,7 @@ final class PipelineStream implements BatchStream {
     private final Item[] heads;
     private final boolean[] finished;
     private long nextPosition;
+    private final Shard rank;
     private long resumePosition;
     private long imagesSeen;
     private MultiCropBatch pending;
@@ -50,12 +51,24 @@ final class PipelineStream implements BatchStream {
 
     PipelineStream(ImageSource source, ViewsConfig views, int batchSize, int workers, int perWorker, long seed,
                    long epoch, long startPosition) {
+        this(source, views, batchSize, workers, perWorker, seed, epoch, startPosition, Shard.ALL);
+    }
+
+    /**
+     * {@code rank}: the data-parallel worker's part of the epoch (positions congruent to its index modulo its
+     * count); the threads split that part further, thread w reading {@code Shard(rank + w * ranks, ranks * workers)}.
+     */
+    PipelineStream(ImageSource source, ViewsConfig views, int batchSize, int workers, int perWorker, long seed,
+                   long epoch, long startPosition, Shard rank) {
+        this.rank = rank;
         this.views = views;
         this.epoch = epoch;
         this.batchSize = batchSize;
         this.workers = workers;
         this.startPosition = Math.max(0, startPosition);
-        this.nextPosition = this.startPosition;
+        // the first position at or after the start that belongs to this rank
+        long offset = Math.floorMod(rank.index() - this.startPosition, (long) rank.count());
+        this.nextPosition = this.startPosition + offset;
         this.resumePosition = this.startPosition;
         this.sourceName = source.describe();
         this.skipped = new CopyOnWriteArrayList<>(MultiCropPipeline.emptyCounts(workers));
@@ -77,7 +90,8 @@ final class PipelineStream implements BatchStream {
         BlockingQueue<Item> out = queues.get(w);
         CropAugmenter augmenter = new CropAugmenter(views.augmentation());
         List<CropGroup> groups = views.crops();
-        try (ImageStream in = source.open(seed, epoch, new Shard(w, workers), startPosition)) {
+        try (ImageStream in = source.open(seed, epoch, new Shard(rank.index() + w * rank.count(), rank.count() * workers),
+                startPosition)) {
             while (!closed && in.hasNext()) {
                 SourceImage img = in.next();
                 long p = in.position();
@@ -136,7 +150,7 @@ final class PipelineStream implements BatchStream {
     /** The next readable image in position order, or null at the end of the epoch. */
     private Item nextItem() throws InterruptedException {
         while (true) {
-            int w = (int) Math.floorMod(nextPosition, (long) workers);
+            int w = (int) Math.floorMod((nextPosition - rank.index()) / rank.count(), (long) workers);
             boolean allDone = true;
             for (boolean f : finished) {
                 allDone &= f;
@@ -145,7 +159,7 @@ final class PipelineStream implements BatchStream {
                 return null;
             }
             if (finished[w]) {
-                nextPosition++;
+                nextPosition += rank.count();
                 continue;
             }
             if (heads[w] == null) {
@@ -169,11 +183,11 @@ final class PipelineStream implements BatchStream {
             }
             if (head.position() == nextPosition) {
                 heads[w] = null;
-                nextPosition++;
+                nextPosition += rank.count();
                 return head;
             }
             // the worker has moved past this position: its image was skipped
-            nextPosition++;
+            nextPosition += rank.count();
         }
     }
 
