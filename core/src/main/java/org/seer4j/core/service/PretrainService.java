@@ -17,6 +17,7 @@ import org.seer4j.core.port.BatchSource;
 import org.seer4j.core.port.BatchStream;
 import org.seer4j.core.port.Checkpoint;
 import org.seer4j.core.port.CheckpointStore;
+import org.seer4j.core.image.Shard;
 import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.EngineSettings;
@@ -37,6 +38,12 @@ import org.seer4j.core.usecase.PretrainUseCase;
  * counting, since every step from {@code swav.queue_start_iteration} on pushes one batch into it.
  *
  * <p>{@link #requestStop()} (Ctrl-C) is honoured between steps: the service writes a checkpoint and returns.
+ *
+ * <p>Data parallel (a {@link Collective} of several workers): each worker reads its shard of every epoch with
+ * {@code train.batch_size / workers} images per batch, and the engine averages over the workers. The workers agree
+ * at every step on whether to go on (an epoch ends for all when any shard runs out; a stop request on any worker
+ * stops all), checkpoints record the global position (the furthest any worker read), so a run resumes under any
+ * number of workers, and only rank 0 writes checkpoints and metrics.
  */
 public final class PretrainService implements PretrainUseCase {
     /** Checkpoints live in this sub-folder of the run folder. */
@@ -49,9 +56,17 @@ public final class PretrainService implements PretrainUseCase {
     private final ProgressListener progress;
     private final Ticker ticker;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final Collective collective;
 
     public PretrainService(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
                            MetricsSinkFactory metrics, ProgressListener progress, Ticker ticker) {
+        this(engine, data, checkpoints, metrics, progress, ticker, Collective.SINGLE);
+    }
+
+    public PretrainService(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
+                           MetricsSinkFactory metrics, ProgressListener progress, Ticker ticker,
+                           Collective collective) {
+        this.collective = java.util.Objects.requireNonNull(collective, "collective");
         this.engine = engine;
         this.data = data;
         this.checkpoints = checkpoints;
@@ -68,18 +83,29 @@ public final class PretrainService implements PretrainUseCase {
     @Override
     public Summary pretrain(Command command) {
         RunConfig config = command.config();
-        TrainingData training = data.open(config);
-        if (training.batches().batchSize() != config.train().batchSize()) {
+        int world = collective.worldSize();
+        if (config.train().batchSize() % world != 0) {
+            throw new ConfigException("train.batch_size", "is " + config.train().batchSize() + ", which does not"
+                    + " split evenly between the " + world + " data-parallel workers");
+        }
+        int localBatch = config.train().batchSize() / world;
+        TrainingData training = world == 1 ? data.open(config)
+                : data.open(config, new Shard(collective.rank(), world));
+        if (training.batches().batchSize() != localBatch) {
             throw new IllegalStateException("the batch source makes batches of " + training.batches().batchSize()
-                    + " images but train.batch_size is " + config.train().batchSize());
+                    + " images but each of the " + world + " workers needs " + localBatch + " (train.batch_size "
+                    + config.train().batchSize() + ")");
         }
         long total = StepPlanner.totalSteps(config.train(), training.imagesPerEpoch());
         CheckpointStore store = checkpoints.open(command.outDir().resolve(CHECKPOINTS),
                 config.train().keepCheckpoints());
         List<MetricsSink> sinks = new ArrayList<>();
-        try (SwavModel model = engine.open(Models.definition(config), settings(config))) {
-            for (String kind : config.output().metrics()) {
-                sinks.add(metrics.open(command.outDir(), kind));
+        try (SwavModel model = engine.open(Models.definition(config), settings(config, collective))) {
+            // metrics are the global step's: one writer
+            if (collective.rank() == 0) {
+                for (String kind : config.output().metrics()) {
+                    sinks.add(metrics.open(command.outDir(), kind));
+                }
             }
             Run run = new Run(command, training.batches(), total, store, model, sinks);
             run.resume();
@@ -93,8 +119,13 @@ public final class PretrainService implements PretrainUseCase {
     }
 
     static EngineSettings settings(RunConfig config) {
+        return settings(config, Collective.SINGLE);
+    }
+
+    static EngineSettings settings(RunConfig config, Collective collective) {
         return new EngineSettings(config.backend().device(), config.backend().threads(), config.train().seed(),
-                config.swav(), config.optim(), config.views(), config.train().batchSize(), Collective.SINGLE);
+                config.swav(), config.optim(), config.views(), config.train().batchSize() / collective.worldSize(),
+                collective);
     }
 
     /** Whether the engine's queue is full before {@code iteration}: it took a batch at every earlier filling step. */
@@ -183,11 +214,12 @@ public final class PretrainService implements PretrainUseCase {
             boolean freshEpoch = position == 0;
             try {
                 while (step < total) {
-                    if (stopRequested.get()) {
+                    boolean[] goOn = agree(stream.hasNext(), stopRequested.get());
+                    if (!goOn[1]) {
                         stopped = true;
                         break;
                     }
-                    if (!stream.hasNext()) {
+                    if (!goOn[0]) {
                         if (freshEpoch) {
                             throw new IllegalStateException("epoch " + epoch + " of " + source.describe()
                                     + " holds no full batch of " + batchSize + " images");
@@ -250,12 +282,45 @@ public final class PretrainService implements PretrainUseCase {
             return all;
         }
 
+        /**
+         * Whether every worker has a next batch, and whether no worker was asked to stop: one all-reduce per step
+         * keeps the workers stepping together (one process: the local answers).
+         */
+        private boolean[] agree(boolean hasNext, boolean stopAsked) {
+            if (collective.worldSize() == 1) {
+                return new boolean[] {hasNext, !stopAsked};
+            }
+            float[] votes = {hasNext ? 0 : 1, stopAsked ? 1 : 0};
+            collective.allReduceSum(votes);
+            return new boolean[] {votes[0] == 0, votes[1] == 0};
+        }
+
+        /** The furthest position any worker has read: where every worker resumes, whatever their number. */
+        private long globalPosition() {
+            if (collective.worldSize() == 1) {
+                return position;
+            }
+            double[] slots = new double[collective.worldSize()];
+            slots[collective.rank()] = position;
+            collective.allReduceSum(slots);
+            long max = 0;
+            for (double v : slots) {
+                max = Math.max(max, (long) v);
+            }
+            return max;
+        }
+
         private void save() {
+            long resumeAt = globalPosition();
+            if (collective.rank() != 0) {
+                lastSaved = step;
+                return;
+            }
             Map<String, String> meta = new HashMap<>(command.provenance());
             meta.put(CheckpointKeys.STEP, Long.toString(step));
             meta.put(CheckpointKeys.TOTAL_STEPS, Long.toString(total));
             meta.put(CheckpointKeys.EPOCH, Long.toString(epoch));
-            meta.put(CheckpointKeys.POSITION, Long.toString(position));
+            meta.put(CheckpointKeys.POSITION, Long.toString(resumeAt));
             meta.put(CheckpointKeys.SEED, Long.toString(config.train().seed()));
             meta.put(CheckpointKeys.ENGINE, engine.name());
             meta.put(CheckpointKeys.ENGINE_VERSION, engine.version());
