@@ -19,6 +19,11 @@ public final class Cli {
             }
             throw ex;
         });
+        CommandLine launch = cl.getSubcommands().get("launch");
+        if (launch != null) {
+            // everything after launch's own options belongs to the worker command, its options included
+            launch.setStopAtPositional(true);
+        }
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("seer4j: " + ex.getMessage());
             return USAGE_ERROR;

@@ -29,10 +29,7 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        CommandLine cl = Cli.commandLine(new Main());
-        // everything after launch's own options belongs to the worker command, its options included
-        cl.getSubcommands().get("launch").setStopAtPositional(true);
-        return cl.execute(args);
+        return Cli.commandLine(new Main()).execute(args);
     }
 
     @Override

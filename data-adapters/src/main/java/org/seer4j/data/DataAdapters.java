@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.seer4j.core.config.DataConfig;
 import org.seer4j.core.config.OutputConfig;
 import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.image.Shard;
 import org.seer4j.core.port.BatchSource;
 import org.seer4j.core.port.CheckpointStore;
 import org.seer4j.core.port.ImageSource;
@@ -79,8 +80,18 @@ public final class DataAdapters {
 
     /** Multi-crop batches of the configured source: {@code views}, {@code train.batch_size}, {@code data.workers}. */
     public BatchSource batches(RunConfig config, ImageSource source) {
+        return batches(config, source, Shard.ALL);
+    }
+
+    /** A data-parallel worker's batches: its shard of every epoch, {@code train.batch_size / rank.count()} images. */
+    public BatchSource batches(RunConfig config, ImageSource source, Shard rank) {
+        if (config.train().batchSize() % rank.count() != 0) {
+            throw new IllegalArgumentException("train.batch_size " + config.train().batchSize()
+                    + " does not split evenly between " + rank.count() + " data-parallel workers");
+        }
         return MultiCropPipeline.builder().setSource(source).setViews(config.views())
-                .setBatchSize(config.train().batchSize()).optWorkers(config.data().workers()).build();
+                .setBatchSize(config.train().batchSize() / rank.count()).optWorkers(config.data().workers())
+                .optRank(rank).build();
     }
 
     /** Checkpoints under {@code runDir/checkpoints}, keeping {@code train.keep_checkpoints}. */

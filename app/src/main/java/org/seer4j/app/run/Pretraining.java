@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.seer4j.app.config.ConfigWriter;
 import org.seer4j.app.report.RunReport;
 import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.distributed.WorkerEnvironment;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.service.CheckpointKeys;
 import org.seer4j.core.service.PretrainService;
@@ -42,9 +43,11 @@ public final class Pretraining {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put(CheckpointKeys.CONFIG, yaml);
         RunFolder.gitCommit().ifPresent(c -> provenance.put(CheckpointKeys.GIT_COMMIT, c));
+        // data-parallel workers share the run folder: only rank 0 writes its files (see docs/distributed.md)
+        boolean writer = WorkerEnvironment.from(System.getenv()).rank() == 0;
         try {
             Files.createDirectories(dir);
-            ConfigWriter.write(config, dir.resolve(RunFolder.CONFIG));
+            if (writer) ConfigWriter.write(config, dir.resolve(RunFolder.CONFIG));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into the run folder " + dir + ": " + e.getMessage(), e);
         }
@@ -66,7 +69,7 @@ public final class Pretraining {
             out.flush();
             Summary summary = service.pretrain(new Command(config, dir, provenance));
             double wall = (System.nanoTime() - start) / 1e9;
-            if (config.output().report()) {
+            if (config.output().report() && writer) {
                 writeReport(config, dir, configName, summary, wall, engine, provenance, yaml);
             }
             out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f, %.1f images/s; %s%n",

@@ -3,6 +3,8 @@ package org.seer4j.app.wiring;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import org.seer4j.app.engine.Collectives;
+import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.TensorFile;
 import org.seer4j.core.service.CheckpointReader;
@@ -47,8 +49,16 @@ public final class CoreModule extends AbstractModule {
     @Provides
     @Singleton
     PretrainService pretrain(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
-                             MetricsSinkFactory metrics, ProgressListener listener, Ticker ticker) {
-        return new PretrainService(engine, data, checkpoints, metrics, listener, ticker);
+                             MetricsSinkFactory metrics, ProgressListener listener, Ticker ticker,
+                             Collective collective) {
+        return new PretrainService(engine, data, checkpoints, metrics, listener, ticker, collective);
+    }
+
+    /** One process, or a worker of a data-parallel job when launcher variables are set (docs/distributed.md). */
+    @Provides
+    @Singleton
+    Collective collective() {
+        return Collectives.fromEnvironment(System.getenv(), Collectives.timeout(System.getenv()));
     }
 
     @Provides

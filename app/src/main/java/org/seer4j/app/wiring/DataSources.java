@@ -10,6 +10,7 @@ import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.port.ImageSource;
 import org.seer4j.core.service.ImageSources;
 import org.seer4j.core.service.TrainingData;
+import org.seer4j.core.image.Shard;
 import org.seer4j.core.service.TrainingDataFactory;
 import org.seer4j.data.DataAdapters;
 import org.seer4j.data.image.FolderSource;
@@ -34,6 +35,12 @@ public final class DataSources implements ImageSources, TrainingDataFactory {
     public TrainingData open(RunConfig config) {
         ImageSource images = images(config);
         return new TrainingData(adapters.batches(config, images), size(images));
+    }
+
+    @Override
+    public TrainingData open(RunConfig config, Shard rank) {
+        ImageSource images = images(config);
+        return new TrainingData(adapters.batches(config, images, rank), size(images));
     }
 
     @Override
