@@ -3,6 +3,7 @@ package org.seer4j.app;
 import org.seer4j.app.cli.AllReduceBenchCommand;
 import org.seer4j.app.cli.BenchCommand;
 import org.seer4j.app.cli.BenchDataCommand;
+import org.seer4j.app.cli.CompareCommand;
 import org.seer4j.app.cli.ConfigCommand;
 import org.seer4j.app.cli.EmbedCommand;
 import org.seer4j.app.cli.EvalCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
         description = "SEER-style self-supervised pretraining on the JVM: RegNet trunks, SwAV, DJL or TensorFlow.",
         subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
                 RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
-                BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class})
+                BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class,
+                CompareCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

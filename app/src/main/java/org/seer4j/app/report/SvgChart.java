@@ -17,23 +17,35 @@ public final class SvgChart {
     private SvgChart() {
     }
 
+    /** One named line of a chart; a blank name leaves it out of the legend. */
+    public record Series(String name, double[] y, String colour) {
+    }
+
     /** The chart of {@code y} against {@code x}; non-finite points are left out. */
     public static String line(String title, String xLabel, String yLabel, double[] x, double[] y, String colour) {
-        if (x.length != y.length) {
-            throw new IllegalArgumentException(x.length + " x values but " + y.length + " y values");
-        }
+        return lines(title, xLabel, yLabel, x, java.util.List.of(new Series("", y, colour)));
+    }
+
+    /** Several series against the same {@code x} on shared axes, with a legend of the named ones. */
+    public static String lines(String title, String xLabel, String yLabel, double[] x, java.util.List<Series> series) {
         double x0 = Double.POSITIVE_INFINITY;
         double x1 = Double.NEGATIVE_INFINITY;
         double y0 = Double.POSITIVE_INFINITY;
         double y1 = Double.NEGATIVE_INFINITY;
         int points = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
-                x0 = Math.min(x0, x[i]);
-                x1 = Math.max(x1, x[i]);
-                y0 = Math.min(y0, y[i]);
-                y1 = Math.max(y1, y[i]);
-                points++;
+        for (Series line : series) {
+            double[] y = line.y();
+            if (x.length != y.length) {
+                throw new IllegalArgumentException(x.length + " x values but " + y.length + " y values");
+            }
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
+                    x0 = Math.min(x0, x[i]);
+                    x1 = Math.max(x1, x[i]);
+                    y0 = Math.min(y0, y[i]);
+                    y1 = Math.max(y1, y[i]);
+                    points++;
+                }
             }
         }
         StringBuilder s = new StringBuilder();
@@ -72,15 +84,26 @@ public final class SvgChart {
                 LEFT + plotW / 2, HEIGHT - 5, Html.escape(xLabel)));
         s.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" "
                 + "transform=\"rotate(-90 14 %d)\">%s</text>", TOP + plotH / 2, TOP + plotH / 2, Html.escape(yLabel)));
-        s.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"1.5\" points=\"");
-        for (int i = 0; i < x.length; i++) {
-            if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
-                double px = LEFT + (x[i] - xa) / (xb - xa) * plotW;
-                double py = TOP + plotH - (y[i] - ya) / (yb - ya) * plotH;
-                s.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+        int legend = 0;
+        for (Series line : series) {
+            double[] y = line.y();
+            s.append("<polyline fill=\"none\" stroke=\"").append(line.colour()).append("\" stroke-width=\"1.5\" points=\"");
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
+                    double px = LEFT + (x[i] - xa) / (xb - xa) * plotW;
+                    double py = TOP + plotH - (y[i] - ya) / (yb - ya) * plotH;
+                    s.append(String.format(Locale.ROOT, "%.1f,%.1f ", px, py));
+                }
+            }
+            s.append("\"/>");
+            if (line.name() != null && !line.name().isBlank()) {
+                int ly = TOP + 14 + 16 * legend++;
+                s.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                        + "stroke-width=\"2\"/><text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", WIDTH - RIGHT - 120,
+                        ly - 4, WIDTH - RIGHT - 100, ly - 4, line.colour(), WIDTH - RIGHT - 95, ly, Html.escape(line.name())));
             }
         }
-        s.append("\"/></svg>");
+        s.append("</svg>");
         return s.toString();
     }
 

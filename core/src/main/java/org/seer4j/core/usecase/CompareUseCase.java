@@ -34,7 +34,8 @@ public interface CompareUseCase {
      * @param maxLossDifference           the largest |loss - reference loss| over every step and engine
      * @param maxRelativeLossDifference   the same, divided by |reference loss| of the step
      * @param maxRelativeWeightDifference after the run, the largest |w - w_ref| of any tensor divided by that
-     *                                    tensor's largest |w_ref| (floored at 1e-12), over every tensor
+     *                                    tensor's largest |w_ref|, floored at 1 (tensors that stay near zero,
+     *                                    such as biases right before a batch norm, are compared absolutely)
      * @param conformant                  every step within the tolerance (and every loss finite)
      */
     record Result(List<EngineRun> runs, double maxLossDifference, double maxRelativeLossDifference,

@@ -125,12 +125,12 @@ class CompareServiceTest {
     }
 
     @Test
-    void theWeightDifferenceIsRelativeToEachTensorsLargestValue() {
-        Map<String, Tensor> ref = Map.of("x", Tensor.of(new float[] {1f, -2f}, 2), "y", Tensor.of(new float[] {0.5f}, 1));
-        Map<String, Tensor> other = Map.of("x", Tensor.of(new float[] {1f, -2.01f}, 2),
-                "y", Tensor.of(new float[] {0.5005f}, 1));
-        // x: 0.01 / 2 = 0.005; y: 0.0005 / 0.5 = 0.001 (float rounding aside)
-        assertThat(CompareService.relativeDifference(ref, other, "b")).isCloseTo(0.005, within(1e-6));
+    void theWeightDifferenceIsRelativeToEachTensorsLargestValueButAbsoluteBelowOne() {
+        Map<String, Tensor> ref = Map.of("x", Tensor.of(new float[] {1f, -4f}, 2), "y", Tensor.of(new float[] {0.5f}, 1));
+        Map<String, Tensor> other = Map.of("x", Tensor.of(new float[] {1f, -4.01f}, 2),
+                "y", Tensor.of(new float[] {0.503f}, 1));
+        // x: 0.01 / 4 = 0.0025; y, below the floor of 1, absolutely: 0.003 (float rounding aside)
+        assertThat(CompareService.relativeDifference(ref, other, "b")).isCloseTo(0.003, within(1e-6));
     }
 
     @Test
