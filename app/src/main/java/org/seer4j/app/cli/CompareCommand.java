@@ -41,8 +41,9 @@ public final class CompareCommand implements Callable<Integer> {
             description = "Backends to compare, comma-separated, the first one the reference, e.g. djl,tensorflow.")
     List<String> backends;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "20",
-            description = "Training steps on each backend (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "5",
+            description = "Training steps on each backend (default: ${DEFAULT-VALUE}; float32 rounding makes "
+                    + "any two runs drift apart after a few more, see docs/compare.md).")
     int steps;
 
     @Option(names = "--tolerance", paramLabel = "REL", defaultValue = "1e-3",
