@@ -97,16 +97,17 @@ public final class CompareReport {
         h.append(SvgChart.lines("SwAV loss", "step", "loss", x, curves));
         h.append(SvgChart.lines("Loss difference to the reference", "step", "loss difference", x, diffs));
         h.append("<h2>Throughput and memory</h2><table><tr><th>backend</th><th>version</th><th>images/s</th>"
-                + "<th>mean step ms</th><th>memory MiB</th></tr>");
+                + "<th>median step ms</th><th>memory MiB</th></tr>");
         for (EngineRun run : r.runs()) {
-            double mean = 0;
-            for (long n : run.stepNanos()) mean += n / 1e6;
-            mean /= run.stepNanos().length;
+            long[] sorted = run.stepNanos().clone();
+            java.util.Arrays.sort(sorted);
+            int n = sorted.length;
+            double median = (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0) / 1e6;
             h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>",
-                    Html.escape(run.backend()), Html.escape(run.version()), run.imagesPerSecond(), mean,
+                    Html.escape(run.backend()), Html.escape(run.version()), run.imagesPerSecond(), median,
                     run.memoryBytes() / 1048576.0));
         }
-        h.append("</table><p>Images/s leave the first step out (warm-up) when there are more. Memory: ")
+        h.append("</table><p>Images/s: batch size over the median step time, so warm-up steps do not count. Memory: ")
                 .append(Html.escape(memoryMeaning)).append(".</p></body></html>\n");
         return h.toString();
     }

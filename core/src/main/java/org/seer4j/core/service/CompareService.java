@@ -126,13 +126,16 @@ public final class CompareService implements CompareUseCase {
         return out;
     }
 
+    /**
+     * Images per second at the median step time: robust against the warm-up steps (TensorFlow builds a graph for
+     * the first step and again when the prototypes unfreeze) that would dominate the mean of a short study.
+     */
     static double imagesPerSecond(long[] nanos, int batchSize) {
-        int from = nanos.length > 1 ? 1 : 0;
-        long total = 0;
-        for (int i = from; i < nanos.length; i++) {
-            total += nanos[i];
-        }
-        return total > 0 ? (double) (nanos.length - from) * batchSize * 1e9 / total : Double.NaN;
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return median > 0 ? batchSize * 1e9 / median : Double.NaN;
     }
 
     /** The largest |w - w_ref| of any tensor over that tensor's largest |w_ref| (floored at {@link #WEIGHT_FLOOR}). */

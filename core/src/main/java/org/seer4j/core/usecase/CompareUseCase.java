@@ -21,8 +21,8 @@ public interface CompareUseCase {
      *
      * @param losses          the loss of every step
      * @param stepNanos       the wall time of every step (the engine's {@code step} call)
-     * @param imagesPerSecond images per second over the steps after the first (the first pays for warm-up), over
-     *                        the single step when there is only one
+     * @param imagesPerSecond batch size over the median step time (warm-up steps, which TensorFlow pays for each
+     *                        new graph, do not count)
      * @param memoryBytes     the largest memory reading taken after any step, less the reading before the engine
      *                        was opened (what the reading is depends on the gauge: the app reads the process RSS)
      */

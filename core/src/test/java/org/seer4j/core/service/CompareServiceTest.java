@@ -98,6 +98,17 @@ class CompareServiceTest {
     }
 
     @Test
+    void throughputIsTheBatchOverTheMedianStepSoWarmUpStepsDoNotCount() {
+        // sorted: 0.5, 0.5, 1, 2, 3 s; the median step takes 1 s, so 4 images per second
+        long s = 1_000_000_000L;
+        assertThat(CompareService.imagesPerSecond(new long[] {3 * s, 2 * s, s / 2, s / 2, s}, 4))
+                .isCloseTo(4.0, within(1e-12));
+        // an even count takes the mean of the middle two: (0.5 + 1) / 2 = 0.75 s, 4 / 0.75 images per second
+        assertThat(CompareService.imagesPerSecond(new long[] {3 * s, s / 2, s / 2, s}, 4))
+                .isCloseTo(4 / 0.75, within(1e-12));
+    }
+
+    @Test
     void anEngineWhoseLossDriftsIsNotConformantAndTheDifferenceIsReported() {
         // adds 10 x (iteration + 1) to losses near 2000 (image ids squared): the largest difference is 30, at step 3
         Engine drifting = new Drifting(b, 10);
