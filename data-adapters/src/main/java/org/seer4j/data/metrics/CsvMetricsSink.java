@@ -1,17 +1,11 @@
 package org.seer4j.data.metrics;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.seer4j.core.port.MetricsRecord;
-import org.seer4j.core.port.MetricsSink;
 import org.seer4j.data.image.SkipReason;
 
 /**
@@ -20,20 +14,16 @@ import org.seer4j.data.image.SkipReason;
  * (without repeating the header) and flushes every row. Non-finite numbers are written as {@code NaN}/{@code Inf}
  * spelled as Java does, which spreadsheet tools and pandas read.
  */
-public final class CsvMetricsSink implements MetricsSink {
+public final class CsvMetricsSink extends LineFileSink {
     private static final List<String> REASONS = reasons();
-    private final BufferedWriter out;
 
     public CsvMetricsSink(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-        if (fresh) {
-            out.write(header());
-            out.write('\n');
-            out.flush();
-        }
+        super(file, header());
+    }
+
+    @Override
+    String format(MetricsRecord record) {
+        return row(record);
     }
 
     private static List<String> reasons() {
@@ -66,25 +56,5 @@ public final class CsvMetricsSink implements MetricsSink {
             b.append(',').append(r.skipped().getOrDefault(reason, 0L));
         }
         return b.append(',').append(other).toString();
-    }
-
-    @Override
-    public synchronized void record(MetricsRecord record) {
-        try {
-            out.write(row(record));
-            out.write('\n');
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics", e);
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close metrics file", e);
-        }
     }
 }

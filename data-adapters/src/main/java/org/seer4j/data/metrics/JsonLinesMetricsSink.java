@@ -1,16 +1,10 @@
 package org.seer4j.data.metrics;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.TreeMap;
 import org.seer4j.core.port.MetricsRecord;
-import org.seer4j.core.port.MetricsSink;
 import org.seer4j.data.json.Json;
 
 /**
@@ -18,14 +12,15 @@ import org.seer4j.data.json.Json;
  * "skipped":{reason:count}}}. Appends (a resumed run continues the file) and flushes every line, so a crash
  * loses at most the line being written; non-finite numbers are written as {@code null}, which JSON can hold.
  */
-public final class JsonLinesMetricsSink implements MetricsSink {
-    private final BufferedWriter out;
+public final class JsonLinesMetricsSink extends LineFileSink {
 
     public JsonLinesMetricsSink(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        super(file, null);
+    }
+
+    @Override
+    String format(MetricsRecord record) {
+        return line(record);
     }
 
     static String line(MetricsRecord r) {
@@ -50,25 +45,5 @@ public final class JsonLinesMetricsSink implements MetricsSink {
 
     static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
-    }
-
-    @Override
-    public synchronized void record(MetricsRecord record) {
-        try {
-            out.write(line(record));
-            out.write('\n');
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics", e);
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close metrics file", e);
-        }
     }
 }
