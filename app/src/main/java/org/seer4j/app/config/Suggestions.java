@@ -2,6 +2,7 @@ package org.seer4j.app.config;
 
 import java.util.Collection;
 import java.util.Optional;
+import org.seer4j.core.text.EditDistance;
 
 /** "Did you mean ...?": the known word nearest to a misspelt one by edit distance, when it is near enough. */
 final class Suggestions {
@@ -18,30 +19,12 @@ final class Suggestions {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
-            int d = distance(w, c.toLowerCase(java.util.Locale.ROOT));
+            int d = EditDistance.between(w, c.toLowerCase(java.util.Locale.ROOT));
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
             }
         }
         return bestDistance <= limit ? Optional.of(best) : Optional.empty();
-    }
-
-    /** Insertions, deletions and substitutions needed to turn {@code a} into {@code b}; two rows of the table. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) previous[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.seer4j.core.text.EditDistance;
 
 /**
  * The published RegNets by name. Three families:

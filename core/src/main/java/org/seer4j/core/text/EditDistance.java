@@ -1,11 +1,11 @@
-package org.seer4j.core.regnet;
+package org.seer4j.core.text;
 
-/** Levenshtein distance, for "did you mean" suggestions on mistyped names. */
-final class EditDistance {
+/** Levenshtein distance (insertions, deletions, substitutions), for "did you mean" suggestions on mistyped names. */
+public final class EditDistance {
     private EditDistance() {
     }
 
-    static int between(String a, String b) {
+    public static int between(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) prev[j] = j;
