@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +69,8 @@ final class DjlSwavModel implements SwavModel {
         this.optimizer = settings.optim() == null ? null : new SgdLarcOptimizer(settings.optim(), manager);
         this.collective = settings.collective() == null ? Collective.SINGLE : settings.collective();
         this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.swav().queueLength());
+        int syncBnWorkers = settings.syncBnWorkers();
+        if (syncBnWorkers > 1) network.synchronizeBatchNorm(new SyncBatchNorm(collective, syncBnWorkers));
         params.load(initialWeights);
         if (collective.worldSize() > 1) {
             // every replica starts from rank 0's weights, whatever each was initialised with
@@ -81,7 +82,7 @@ final class DjlSwavModel implements SwavModel {
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         requireTraining();
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            try (Autograd autograd = new Autograd()) {
                 Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null);
                 double localLoss = checkedLoss(e.loss(), plan.iteration());
                 double loss = localLoss;
@@ -90,13 +91,16 @@ final class DjlSwavModel implements SwavModel {
                 if (fillsQueue(plan)) Grad.withoutGradient(() -> queues.push(assigningRows(e.forward().embeddings(), e.forward().batch())));
                 beforeBackward.run();
                 long b0 = System.nanoTime();
-                collector.backward(e.loss());
+                backward(autograd, e.loss());
                 long backward = System.nanoTime() - b0;
                 long u0 = System.nanoTime();
+                Map<String, PtNDArray> averaged = null;
                 if (collective.worldSize() > 1) {
-                    loss = averageGradients(localLoss);
+                    averaged = new LinkedHashMap<>();
+                    loss = averageGradients(step, localLoss, averaged);
                 }
-                Grad.withoutGradient(() -> update(step, plan));
+                Map<String, PtNDArray> gradients = averaged;
+                Grad.withoutGradient(() -> update(step, plan, gradients));
                 // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
                 // and keeps a later failed step from touching the weights at all.
                 normalizePrototypes();
@@ -104,6 +108,7 @@ final class DjlSwavModel implements SwavModel {
                 return new StepResult(loss, e.forwardNanos(), e.sinkhornNanos(), backward, update);
             } finally {
                 network.discardRunningStatistics();
+                discardSyncBnTape();
                 zeroGradients();
             }
         }
@@ -121,10 +126,10 @@ final class DjlSwavModel implements SwavModel {
     LossAndGradients lossAndGradients(MultiCropBatch batch, StepPlan plan, List<Tensor> fixedCodes) {
         requireTraining();
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            try (Autograd autograd = new Autograd()) {
                 Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, fixedCodes);
                 double loss = checkedLoss(e.loss(), plan.iteration());
-                collector.backward(e.loss());
+                backward(autograd, e.loss());
                 Map<String, Tensor> grads = new LinkedHashMap<>();
                 for (ModelParameters.Entry p : swavParameters()) {
                     PtNDArray g = JniUtils.getGradient(p.array());
@@ -134,6 +139,7 @@ final class DjlSwavModel implements SwavModel {
                 }
                 return new LossAndGradients(loss, grads);
             } finally {
+                discardSyncBnTape();
                 zeroGradients();
             }
         }
@@ -182,7 +188,23 @@ final class DjlSwavModel implements SwavModel {
         return new Evaluated(loss, codes, f, t1 - t0 + (System.nanoTime() - t2), t2 - t1);
     }
 
+    /**
+     * Gradients of the local loss into every parameter. With SyncBN the graph is cut at each BN: the pass from the
+     * loss keeps the graph, then the BN layers are differentiated one by one, last to first (see
+     * {@link SyncBatchNorm}); without, one plain pass.
+     */
+    private void backward(Autograd autograd, PtNDArray loss) {
+        SyncBatchNorm sync = network.syncBatchNorm();
+        autograd.backward(loss, sync != null);
+        if (sync != null) sync.backward();
+    }
+
+    private void discardSyncBnTape() {
+        if (network.syncBatchNorm() != null) network.syncBatchNorm().discard();
+    }
+
     private Forward forward(PtNDManager step, MultiCropBatch batch, BnMode mode) {
+        discardSyncBnTape(); // a pass that was never differentiated (codes, scores) leaves nothing behind
         List<PtNDArray> pooled = new ArrayList<>();
         for (Tensor group : batch.groups()) {
             PtNDArray images = images(step, group);
@@ -253,16 +275,21 @@ final class DjlSwavModel implements SwavModel {
 
     /**
      * Data-parallel gradient averaging: every SwAV gradient and the loss in one buffer, summed over the workers
-     * and divided by their number, written back into the gradients the optimiser reads. Each worker's loss is the
-     * mean over its own images, so the average is the loss (and gradient) of the mean over the global batch.
+     * and divided by their number, put into {@code averaged} (by parameter name, native arrays of the step) for the
+     * optimiser. Each worker's loss is the mean over its own images, so the average is the loss (and gradient) of
+     * the mean over the global batch. (Writing back with DJL's {@code set(Buffer)} would leave the gradient
+     * pointing at a Java buffer that is freed once the array object is unreachable.)
      */
-    private double averageGradients(double localLoss) {
+    private double averageGradients(PtNDManager step, double localLoss, Map<String, PtNDArray> averaged) {
         List<PtNDArray> grads = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         int total = 1;
         for (ModelParameters.Entry p : swavParameters()) {
             PtNDArray g = JniUtils.getGradient(p.array());
             if (g == null) continue;
+            g.attach(step);
             grads.add(g);
+            names.add(p.name());
             total += Math.toIntExact(g.size());
         }
         float[] buffer = new float[total];
@@ -276,13 +303,14 @@ final class DjlSwavModel implements SwavModel {
         collective.allReduceSum(buffer);
         float scale = 1f / collective.worldSize();
         offset = 0;
-        for (PtNDArray g : grads) {
+        for (int j = 0; j < grads.size(); j++) {
+            PtNDArray g = grads.get(j);
             int n = Math.toIntExact(g.size());
             float[] mean = new float[n];
             for (int i = 0; i < n; i++) mean[i] = buffer[offset + i] * scale;
             offset += n;
-            g.set(java.nio.FloatBuffer.wrap(mean));
-            g.close();
+            averaged.put(names.get(j), Convert.toArray(step, Tensor.of(mean, Convert.toInts(g.getShape())),
+                    g.getDataType(), true));
         }
         return buffer[offset] * scale;
     }
@@ -308,10 +336,11 @@ final class DjlSwavModel implements SwavModel {
         this.beforeBackward = hook;
     }
 
-    private void update(PtNDManager step, StepPlan plan) {
+    /** One optimiser step; {@code averaged} (data-parallel) replaces this worker's own gradients when given. */
+    private void update(PtNDManager step, StepPlan plan, Map<String, PtNDArray> averaged) {
         for (ModelParameters.Entry p : swavParameters()) {
             if (plan.freezePrototypes() && PROTOTYPES.equals(p.name())) continue;
-            PtNDArray g = JniUtils.getGradient(p.array());
+            PtNDArray g = averaged != null ? averaged.get(p.name()) : JniUtils.getGradient(p.array());
             if (g == null) continue;
             if (PROTOTYPES.equals(p.name())) prototypesNormalized = false;
             g.attach(step);

@@ -33,11 +33,23 @@ final class SwavNetwork {
     private final List<String> headNorms = new ArrayList<>();
     /** Updated running statistics of the current training pass, by BN layer name: [mean, var]. */
     private final Map<String, PtNDArray[]> pending = new HashMap<>();
+    /** Training-mode BN over the data-parallel group's batch; null: each worker's own batch (torch's kernel). */
+    private SyncBatchNorm syncBn;
 
     SwavNetwork(ModelDefinition definition, ModelParameters params) {
         this.definition = definition;
         this.params = params;
         declare();
+    }
+
+    /** From now on training-mode BN normalises with the statistics of {@code sync}'s group. */
+    void synchronizeBatchNorm(SyncBatchNorm sync) {
+        this.syncBn = sync;
+    }
+
+    /** The synchronised BN of training passes, or null when every worker normalises its own batch. */
+    SyncBatchNorm syncBatchNorm() {
+        return syncBn;
     }
 
     ModelDefinition definition() {
@@ -187,6 +199,9 @@ final class SwavNetwork {
             }
             mean = copies[0];
             var = copies[1];
+            if (syncBn != null) {
+                return syncBn.forward(x, params.get(name + ".weight"), params.get(name + ".bias"), copies);
+            }
         }
         return Ops.batchNorm(x, params.get(name + ".weight"), params.get(name + ".bias"), mean, var,
                 mode != BnMode.EVAL);

@@ -238,7 +238,8 @@ final class ConfigBinder {
         String name = s.choice("name", BackendConfig.NAMES, d.name());
         String device = s.choice("device", BackendConfig.DEVICES, d.device());
         int threads = s.integer("threads", d.threads());
-        return construct(() -> new BackendConfig(name, device, threads));
+        int syncBnGroupSize = s.integer("sync_bn_group_size", d.syncBnGroupSize());
+        return construct(() -> new BackendConfig(name, device, threads, syncBnGroupSize));
     }
 
     private EvalConfig eval(Section s) {

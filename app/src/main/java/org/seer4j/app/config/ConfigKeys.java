@@ -39,7 +39,7 @@ public final class ConfigKeys {
         s.put("train", List.of("batch_size", "epochs", "steps", "seed", "log_every", "checkpoint_every",
                 "keep_checkpoints"));
         s.put("data", List.of("source", "path", "labels", "labelled", "workers"));
-        s.put("backend", List.of("name", "device", "threads"));
+        s.put("backend", List.of("name", "device", "threads", "sync_bn_group_size"));
         s.put("eval", List.of("protocol", "knn_k", "knn_temperature", "linear_epochs", "test_fraction"));
         s.put("output", List.of("dir", "metrics", "report"));
         return java.util.Collections.unmodifiableMap(s);

@@ -161,6 +161,7 @@ public final class ConfigWriter {
         key("name", string(b.name()));
         key("device", string(b.device()));
         key("threads", b.threads());
+        key("sync_bn_group_size", b.syncBnGroupSize());
     }
 
     private void eval(EvalConfig e) {

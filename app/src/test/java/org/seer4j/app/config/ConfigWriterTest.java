@@ -40,7 +40,7 @@ class ConfigWriterTest {
                 new OptimConfig("sgd", 0.8, 1e-5, 9.6, 8192, 0.15, 0.0, 8000, 0.002, true, false),
                 new TrainConfig(256, 0, 122000, -42, 1, 0, 7),
                 new DataConfig("folder", "/data/caf\u00e9 \"photos\": 2021 #1\\raw", "yes", true, 9),
-                new BackendConfig("tensorflow", "gpu", 3),
+                new BackendConfig("tensorflow", "gpu", 3, 2),
                 new EvalConfig("knn", 200, 0.1, 7, 0.5),
                 new OutputConfig("runs/seer: 256gf", List.of("csv", "jsonl"), false));
     }

@@ -6,8 +6,11 @@ import java.util.List;
  * The {@code backend} section: which engine does the tensor math, on which device, with how many threads.
  *
  * @param threads intra-op threads; 0 lets the engine choose
+ * @param syncBnGroupSize data-parallel workers whose batches one training-mode BN normalises together, in groups
+ *     of consecutive ranks (SEER used 64); 0 means every worker. It must divide the number of workers, which is
+ *     known only when training starts.
  */
-public record BackendConfig(String name, String device, int threads) {
+public record BackendConfig(String name, String device, int threads, int syncBnGroupSize) {
 
     public static final List<String> NAMES = List.of("djl", "tensorflow");
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
@@ -16,9 +19,10 @@ public record BackendConfig(String name, String device, int threads) {
         Check.oneOf("backend.name", name, NAMES);
         Check.oneOf("backend.device", device, DEVICES);
         Check.nonNegative("backend.threads", threads);
+        Check.nonNegative("backend.sync_bn_group_size", syncBnGroupSize);
     }
 
     public static BackendConfig defaults() {
-        return new BackendConfig("djl", "auto", 0);
+        return new BackendConfig("djl", "auto", 0, 0);
     }
 }

@@ -6,8 +6,21 @@ import org.seer4j.core.config.ViewsConfig;
 
 /**
  * How an engine should run a model: device ({@code auto|cpu|gpu}), intra-op threads (0: engine default), the seed
- * of the initial weights, and the objective and optimiser settings the training step follows.
+ * of the initial weights, the objective and optimiser settings the training step follows, the data-parallel
+ * workers, and how many of them share BN statistics ({@code syncBnGroupSize}, 0: all of them).
  */
 public record EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,
-                             ViewsConfig views, int batchSize, Collective collective) {
+                             ViewsConfig views, int batchSize, Collective collective, int syncBnGroupSize) {
+
+    /** Settings whose training-mode BN spans every worker. */
+    public EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,
+                          ViewsConfig views, int batchSize, Collective collective) {
+        this(device, threads, seed, swav, optim, views, batchSize, collective, 0);
+    }
+
+    /** The workers of one SyncBN group (1: local BN), checked against the collective's world size. */
+    public int syncBnWorkers() {
+        int world = collective == null ? 1 : collective.worldSize();
+        return Collective.resolveGroupSize(syncBnGroupSize, world);
+    }
 }

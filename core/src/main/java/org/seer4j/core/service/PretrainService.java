@@ -88,6 +88,11 @@ public final class PretrainService implements PretrainUseCase {
             throw new ConfigException("train.batch_size", "is " + config.train().batchSize() + ", which does not"
                     + " split evenly between the " + world + " data-parallel workers");
         }
+        int group = config.backend().syncBnGroupSize();
+        if (group != 0 && world % group != 0) {
+            throw new ConfigException("backend.sync_bn_group_size", "is " + group + ", which does not divide the "
+                    + world + " data-parallel workers into equal SyncBN groups (0: one group of every worker)");
+        }
         int localBatch = config.train().batchSize() / world;
         TrainingData training = world == 1 ? data.open(config)
                 : data.open(config, new Shard(collective.rank(), world));
@@ -125,7 +130,7 @@ public final class PretrainService implements PretrainUseCase {
     static EngineSettings settings(RunConfig config, Collective collective) {
         return new EngineSettings(config.backend().device(), config.backend().threads(), config.train().seed(),
                 config.swav(), config.optim(), config.views(), config.train().batchSize() / collective.worldSize(),
-                collective);
+                collective, config.backend().syncBnGroupSize());
     }
 
     /** Whether the engine's queue is full before {@code iteration}: it took a batch at every earlier filling step. */

@@ -1,0 +1,225 @@
+package org.seer4j.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.types.DataType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.seer4j.core.distributed.InProcessGroup;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.port.Collective;
+import org.seer4j.core.port.EngineSettings;
+import org.seer4j.core.port.LossAndGradients;
+import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.StepPlan;
+import org.seer4j.core.tensor.Tensor;
+
+/**
+ * SyncBN on DJL with data-parallel workers as threads ({@link InProcessGroup}): N workers with B/N images each take
+ * the step one worker takes with all B images (SyncBN, distributed Sinkhorn and gradient averaging on), SyncBN's
+ * backward gives the single worker's gradients, and groups of workers normalise only with their own group's batch.
+ */
+class SyncBatchNormTest {
+    private static final ModelDefinition DEF = TinyNets.swav(true, true, 10);
+    private static final long WEIGHTS_SEED = 301;
+
+    /** What one worker ends with: its loss at every step and its final weights. */
+    private record Trained(List<Double> losses, Map<String, Tensor> weights) {
+    }
+
+    @Test
+    void twoWorkersWithHalfTheBatchTrainLikeOneWorkerWithTheWholeBatch() throws Exception {
+        int steps = 3;
+        int b = 4;
+        Trained single = train(Collective.SINGLE, b, steps);
+        List<Trained> pair = inWorkers(2, c -> train(c, b, steps));
+        for (int k = 0; k < steps; k++) {
+            double want = single.losses().get(k);
+            for (Trained worker : pair) {
+                assertThat(worker.losses().get(k)).as("step %d", k).isCloseTo(want, within(1e-4 * Math.abs(want)));
+            }
+        }
+        assertThat(pair.get(0).weights().keySet()).isEqualTo(single.weights().keySet());
+        for (String name : single.weights().keySet()) {
+            float[] want = single.weights().get(name).toArray();
+            float[] got = pair.get(0).weights().get(name).toArray();
+            // the replicas agree bit for bit, BN running statistics included
+            assertThat(pair.get(1).weights().get(name).toArray()).as(name).containsExactly(got);
+            // 1e-4 of the tensor's largest entry; the head bias right before its BN gets no true gradient (BN
+            // cancels it), only float noise: hence the absolute floor of 1e-5
+            double scale = 0;
+            for (float v : want) scale = Math.max(scale, Math.abs(v));
+            double tolerance = Math.max(1e-4 * scale, 1e-5);
+            for (int i = 0; i < want.length; i++) {
+                assertThat((double) got[i]).as("%s[%d]", name, i).isCloseTo(want[i], within(tolerance));
+            }
+        }
+        // the steps moved every BN's running statistics (so the comparison above covers them)
+        try (DjlSwavModel fresh = openSingle(DataType.FLOAT32)) {
+            Map<String, Tensor> initial = TinyNets.randomWeights(fresh, WEIGHTS_SEED);
+            for (String name : List.of("stem.1.running_var", "head.1.running_mean")) {
+                assertThat(single.weights().get(name).toArray()).as(name).isNotEqualTo(initial.get(name).toArray());
+            }
+        }
+    }
+
+    @Test
+    void syncBnGradientsAveragedOverTwoWorkersAreTheOneWorkerGradients() throws Exception {
+        // double precision: what is left is the order of summation, so the agreement is near 1e-9
+        int b = 4;
+        MultiCropBatch global = TinyNets.batch(b, 900);
+        StepPlan plan = new StepPlan(0, 0.1, false, false);
+        LossAndGradients whole;
+        try (DjlSwavModel model = openSingle(DataType.FLOAT64)) {
+            model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
+            whole = model.lossAndGradients(global, plan);
+        }
+        List<LossAndGradients> halves = inWorkers(2, c -> {
+            try (DjlSwavModel model = open(c, 0, b / 2, DataType.FLOAT64)) {
+                model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
+                return model.lossAndGradients(shard(global, c.rank(), 2), plan);
+            }
+        });
+        double loss = (halves.get(0).loss() + halves.get(1).loss()) / 2;
+        // the distributed codes reach the loss as float32: 1e-7 relative
+        assertThat(loss).isCloseTo(whole.loss(), within(1e-6 * Math.abs(whole.loss())));
+        assertThat(halves.get(0).gradients().keySet()).isEqualTo(whole.gradients().keySet());
+        for (String name : whole.gradients().keySet()) {
+            float[] want = whole.gradients().get(name).toArray();
+            float[] g0 = halves.get(0).gradients().get(name).toArray();
+            float[] g1 = halves.get(1).gradients().get(name).toArray();
+            double scale = 0;
+            for (float v : want) scale = Math.max(scale, Math.abs(v));
+            // gradients cross the port as float32: 1e-6 of the largest entry covers its rounding
+            double tolerance = Math.max(1e-6 * scale, 1e-9);
+            for (int i = 0; i < want.length; i++) {
+                assertThat((g0[i] + g1[i]) / 2.0).as("%s[%d]", name, i).isCloseTo(want[i], within(tolerance));
+            }
+        }
+    }
+
+    @Test
+    void groupsOfTwoInAWorldOfFourNormaliseLikeTwoSeparateWorldsOfTwo() throws Exception {
+        // one step moves the running statistics with the forward pass's batch statistics; with identical starting
+        // weights, group {0, 1} of a world of 4 must see exactly what a world of 2 with ranks 0 and 1's images sees
+        int perWorker = 2;
+        MultiCropBatch all = TinyNets.batch(4 * perWorker, 950);
+        List<Map<String, Tensor>> grouped = inWorkers(4, c -> oneStep(c, 2, shard(all, c.rank(), 4)));
+        for (int g = 0; g < 2; g++) {
+            int group = g;
+            List<Map<String, Tensor>> alone = inWorkers(2,
+                    c -> oneStep(c, 0, shard(all, 2 * group + c.rank(), 4)));
+            for (String name : alone.get(0).keySet()) {
+                if (!name.contains("running_")) continue;
+                float[] want = alone.get(0).get(name).toArray();
+                for (int r = 2 * g; r < 2 * g + 2; r++) {
+                    float[] got = grouped.get(r).get(name).toArray();
+                    for (int i = 0; i < want.length; i++) {
+                        assertThat((double) got[i]).as("rank %d %s[%d]", r, name, i)
+                                .isCloseTo(want[i], within(1e-5 + 1e-5 * Math.abs(want[i])));
+                    }
+                }
+            }
+        }
+        // and the two groups really normalised different batches
+        assertThat(grouped.get(0).get("stem.1.running_mean").toArray())
+                .isNotEqualTo(grouped.get(2).get("stem.1.running_mean").toArray());
+    }
+
+    @Test
+    void aGroupSizeThatDoesNotDivideTheWorkersStopsTheModelFromOpening() {
+        Collective rank0 = InProcessGroup.create(2, Duration.ofSeconds(5)).get(0);
+        EngineSettings settings = settings(rank0, 3, 2);
+        assertThatThrownBy(() -> new DjlEngine().open(DEF, settings, Map.of(), DataType.FLOAT32))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("backend.sync_bn_group_size = 3")
+                .hasMessageContaining("number of workers (2)");
+    }
+
+    /** K SGD steps on this worker's share of seeded global batches; a garbage collection before every backward. */
+    private static Trained train(Collective c, int globalBatch, int steps) {
+        int world = c.worldSize();
+        try (DjlSwavModel model = open(c, 0, globalBatch / world, DataType.FLOAT32)) {
+            model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
+            model.beforeBackward(System::gc);
+            List<Double> losses = new ArrayList<>();
+            for (int k = 0; k < steps; k++) {
+                MultiCropBatch batch = shard(TinyNets.batch(globalBatch, 500 + k), c.rank(), world);
+                losses.add(model.step(batch, new StepPlan(k, 0.2, false, false)).loss());
+            }
+            return new Trained(losses, model.weights());
+        }
+    }
+
+    private static Map<String, Tensor> oneStep(Collective c, int group, MultiCropBatch batch) {
+        try (DjlSwavModel model = open(c, group, batch.batchSize(), DataType.FLOAT32)) {
+            model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
+            model.step(batch, new StepPlan(0, 0.1, false, false));
+            return model.weights();
+        }
+    }
+
+    private static DjlSwavModel openSingle(DataType type) {
+        return open(Collective.SINGLE, 0, 4, type);
+    }
+
+    private static DjlSwavModel open(Collective c, int group, int localBatch, DataType type) {
+        return new DjlEngine().open(DEF, settings(c, group, localBatch), Map.of(), type);
+    }
+
+    private static EngineSettings settings(Collective c, int group, int localBatch) {
+        return new EngineSettings("cpu", 1, 7, TinyNets.swavConfig(10), TinyNets.sgd(0.2), TinyNets.views(),
+                localBatch, c, group);
+    }
+
+    /** Images r, r + world, ... of every crop group (crop-major), as the data adapters deal shards. */
+    static MultiCropBatch shard(MultiCropBatch global, int rank, int world) {
+        int b = global.batchSize();
+        int local = b / world;
+        List<Tensor> groups = new ArrayList<>();
+        for (Tensor t : global.groups()) {
+            int crops = t.dim(0) / b;
+            int image = t.size() / t.dim(0);
+            float[] all = t.toArray();
+            float[] mine = new float[crops * local * image];
+            for (int crop = 0; crop < crops; crop++) {
+                for (int i = 0; i < local; i++) {
+                    System.arraycopy(all, (crop * b + rank + i * world) * image, mine, (crop * local + i) * image,
+                            image);
+                }
+            }
+            groups.add(Tensor.of(mine, crops * local, t.dim(1), t.dim(2), t.dim(3)));
+        }
+        return new MultiCropBatch(groups, local);
+    }
+
+    /** Runs {@code work} on one thread per rank of a fresh in-process group; results in rank order. */
+    private static <T> List<T> inWorkers(int world, Function<Collective, T> work) throws Exception {
+        List<Collective> group = InProcessGroup.create(world, Duration.ofSeconds(60));
+        ExecutorService threads = Executors.newFixedThreadPool(world);
+        try {
+            List<Future<T>> futures = group.stream().map(c -> threads.submit(() -> work.apply(c))).toList();
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    throw new AssertionError("a worker failed", e.getCause());
+                }
+            }
+            return out;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}
