@@ -6,6 +6,7 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -24,12 +25,20 @@ final class GraphCollective {
     private final int rank;
     private final int worldSize;
     private final float timeoutSeconds;
+    private final int bnGroupSize;
 
-    GraphCollective(int rank, int worldSize, float timeoutSeconds) {
+    /** @param bnGroupSize consecutive ranks that share BN statistics (SyncBN groups); it divides the world size */
+    GraphCollective(int rank, int worldSize, float timeoutSeconds, int bnGroupSize) {
+        org.seer4j.core.port.Collective.checkGroupSize(bnGroupSize, worldSize);
         this.rank = rank;
         this.worldSize = worldSize;
         this.timeoutSeconds = timeoutSeconds;
+        this.bnGroupSize = bnGroupSize;
         registerGradient();
+    }
+
+    int bnGroupSize() {
+        return bnGroupSize;
     }
 
     int rank() {
@@ -43,6 +52,28 @@ final class GraphCollective {
     /** The element-wise sum of {@code x} over every worker. */
     <T extends TType> Operand<T> allReduceSum(Ops tf, Operand<T> x) {
         return reduce(tf, x, worldSize, timeoutSeconds);
+    }
+
+    /**
+     * The element-wise sum of the vector {@code x} over this worker's SyncBN group. With several groups, as the
+     * Collective port's default does on the host: one world all-reduce of a [groups, n] matrix in which each worker
+     * fills only its group's row (x times a one-hot column), then that row is read back (times the one-hot column,
+     * summed over rows). Only Mul, Sum and the all-reduce are involved, so the gradient is exact and stays within
+     * the group; the price is groups times the data of one all-reduce.
+     */
+    Operand<TFloat32> allReduceSumInGroup(Ops tf, Operand<TFloat32> x) {
+        int groups = worldSize / bnGroupSize;
+        if (groups == 1) {
+            return allReduceSum(tf, x);
+        }
+        if (x.shape().numDimensions() != 1) {
+            throw new IllegalArgumentException("group all-reduce takes vectors, got " + x.shape());
+        }
+        float[][] slot = new float[groups][1];
+        slot[rank / bnGroupSize][0] = 1f;
+        Operand<TFloat32> oneHot = tf.constant(slot);
+        Operand<TFloat32> rows = allReduceSum(tf, tf.math.mul(oneHot, tf.expandDims(x, tf.constant(0))));
+        return tf.sum(tf.math.mul(rows, oneHot), tf.constant(0));
     }
 
     @SuppressWarnings("unchecked")

@@ -152,9 +152,10 @@ final class RegNetGraph {
     }
 
     /**
-     * SyncBN: mean and (biased) variance over every worker's samples, two passes for accuracy, each an all-reduce
-     * of per-channel sums; the all-reduce's gradient is itself an all-reduce, so backward is exact across workers.
-     * Every worker's tensor has the same static shape, so the global count is the local count times the workers.
+     * SyncBN: mean and (biased) variance over the samples of every worker in this worker's SyncBN group, two
+     * passes for accuracy, each an all-reduce of per-channel sums; the all-reduce's gradient is itself an
+     * all-reduce, so backward is exact across workers. Every worker's tensor has the same static shape, so the
+     * group's count is the local count times the group size.
      */
     private Operand<TFloat32> syncBn(Ops tf, Operand<TFloat32> x, Operand<TFloat32> gamma, Operand<TFloat32> beta,
                                      TfVariable runningMean, TfVariable runningVar, List<BnStat> stats) {
@@ -169,11 +170,11 @@ final class RegNetGraph {
             local *= shape.size(i);
             axes[i] = i;
         }
-        double count = (double) local * syncBn.worldSize();
+        double count = (double) local * syncBn.bnGroupSize();
         Operand<TFloat32> n = tf.constant((float) count);
-        Operand<TFloat32> mean = tf.math.div(syncBn.allReduceSum(tf, tf.sum(x, tf.constant(axes))), n);
+        Operand<TFloat32> mean = tf.math.div(syncBn.allReduceSumInGroup(tf, tf.sum(x, tf.constant(axes))), n);
         Operand<TFloat32> centered = tf.math.sub(x, mean);
-        Operand<TFloat32> var = tf.math.div(syncBn.allReduceSum(tf,
+        Operand<TFloat32> var = tf.math.div(syncBn.allReduceSumInGroup(tf,
                 tf.sum(tf.math.square(centered), tf.constant(axes))), n);
         Operand<TFloat32> y = tf.math.add(tf.math.mul(tf.math.mul(centered,
                 tf.math.rsqrt(tf.math.add(var, tf.constant(BN_EPS)))), gamma), beta);

@@ -66,8 +66,10 @@ final class TfSwavModel implements SwavModel {
             }
             workers = tc;
         }
+        int bnGroup = settings.syncBnWorkers();
         this.graphCollective = workers == null ? null
-                : new GraphCollective(workers.rank(), workers.worldSize(), workers.timeout().toMillis() / 1000f);
+                : new GraphCollective(workers.rank(), workers.worldSize(), workers.timeout().toMillis() / 1000f,
+                bnGroup);
         this.def = def;
         this.settings = settings;
         this.graph = new Graph();
@@ -76,7 +78,8 @@ final class TfSwavModel implements SwavModel {
             this.tf = Ops.create(graph);
             this.vars = new VariableStore(tf);
             this.net = new RegNetGraph(vars, def, groupedConv);
-            net.syncBatchNorm(graphCollective);
+            // a group of one is each worker's own batch: the fused kernel, no all-reduce
+            net.syncBatchNorm(bnGroup > 1 ? graphCollective : null);
             this.update = settings.optim() == null ? null : new UpdateGraph(settings.optim());
             Ops ti = tf.withSubScope("infer");
             inferInput = ti.withName("images").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3, -1, -1)));

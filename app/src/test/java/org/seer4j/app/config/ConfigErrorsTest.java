@@ -50,7 +50,7 @@ class ConfigErrorsTest {
     @Test
     void anUnknownKeyFarFromAnyKnownOneListsTheSectionsKeys() {
         assertThat(error("backend:\n  gpu_count: 8\n")).hasMessage(
-                "cfg.yaml:2: backend.gpu_count: unknown key; known keys of backend: name, device, threads");
+                "cfg.yaml:2: backend.gpu_count: unknown key; known keys of backend: name, device, threads, sync_bn_group_size");
     }
 
     @Test
