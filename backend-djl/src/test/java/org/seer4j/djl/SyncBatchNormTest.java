@@ -39,33 +39,50 @@ class SyncBatchNormTest {
 
     @Test
     void twoWorkersWithHalfTheBatchTrainLikeOneWorkerWithTheWholeBatch() throws Exception {
-        int steps = 3;
+        // Double precision isolates the algorithm: in float32 the single worker's own run drifts from the exact one
+        // by up to 1e-2 on some BN biases after 3 steps of this tiny, poorly conditioned net (measured against
+        // float64), which says nothing about SyncBN. Measured here: 2 x B/2 within 6e-7 of 1 x B.
+        assertTwoWorkersTrainLikeOne(DataType.FLOAT64, 3, 1e-5);
+    }
+
+    @Test
+    void aFloat32ChannelsLastStepOfTwoWorkersIsTheStepOfOneWorker() throws Exception {
+        // the engine's production path (float32, channels-last activations); measured: 5% of the tolerance
+        assertTwoWorkersTrainLikeOne(DataType.FLOAT32, 1, 1e-4);
+    }
+
+    /**
+     * K SGD steps of 2 workers x B/2 against 1 worker x B: the same loss at every step and the same weights (BN
+     * running statistics included) to {@code tolerance} of each tensor's largest entry, with an absolute floor of
+     * 1e-5 in float32 for the head bias right before its BN (BN cancels its gradient, so it holds only float
+     * noise); the two replicas agree bit for bit.
+     */
+    private static void assertTwoWorkersTrainLikeOne(DataType type, int steps, double tolerance) throws Exception {
         int b = 4;
-        Trained single = train(Collective.SINGLE, b, steps);
-        List<Trained> pair = inWorkers(2, c -> train(c, b, steps));
+        Trained single = train(Collective.SINGLE, b, steps, type);
+        List<Trained> pair = inWorkers(2, c -> train(c, b, steps, type));
         for (int k = 0; k < steps; k++) {
             double want = single.losses().get(k);
             for (Trained worker : pair) {
-                assertThat(worker.losses().get(k)).as("step %d", k).isCloseTo(want, within(1e-4 * Math.abs(want)));
+                assertThat(worker.losses().get(k)).as("step %d", k)
+                        .isCloseTo(want, within(tolerance * Math.abs(want)));
             }
         }
         assertThat(pair.get(0).weights().keySet()).isEqualTo(single.weights().keySet());
+        double floor = type == DataType.FLOAT32 ? 1e-5 : 0;
         for (String name : single.weights().keySet()) {
             float[] want = single.weights().get(name).toArray();
             float[] got = pair.get(0).weights().get(name).toArray();
-            // the replicas agree bit for bit, BN running statistics included
             assertThat(pair.get(1).weights().get(name).toArray()).as(name).containsExactly(got);
-            // 1e-4 of the tensor's largest entry; the head bias right before its BN gets no true gradient (BN
-            // cancels it), only float noise: hence the absolute floor of 1e-5
             double scale = 0;
             for (float v : want) scale = Math.max(scale, Math.abs(v));
-            double tolerance = Math.max(1e-4 * scale, 1e-5);
+            double allowed = Math.max(tolerance * scale, floor);
             for (int i = 0; i < want.length; i++) {
-                assertThat((double) got[i]).as("%s[%d]", name, i).isCloseTo(want[i], within(tolerance));
+                assertThat((double) got[i]).as("%s[%d]", name, i).isCloseTo(want[i], within(allowed));
             }
         }
-        // the steps moved every BN's running statistics (so the comparison above covers them)
-        try (DjlSwavModel fresh = openSingle(DataType.FLOAT32)) {
+        // the steps moved the BN running statistics (so the comparison above covers them)
+        try (DjlSwavModel fresh = openSingle(type)) {
             Map<String, Tensor> initial = TinyNets.randomWeights(fresh, WEIGHTS_SEED);
             for (String name : List.of("stem.1.running_var", "head.1.running_mean")) {
                 assertThat(single.weights().get(name).toArray()).as(name).isNotEqualTo(initial.get(name).toArray());
@@ -147,9 +164,9 @@ class SyncBatchNormTest {
     }
 
     /** K SGD steps on this worker's share of seeded global batches; a garbage collection before every backward. */
-    private static Trained train(Collective c, int globalBatch, int steps) {
+    private static Trained train(Collective c, int globalBatch, int steps, DataType type) {
         int world = c.worldSize();
-        try (DjlSwavModel model = open(c, 0, globalBatch / world, DataType.FLOAT32)) {
+        try (DjlSwavModel model = open(c, 0, globalBatch / world, type)) {
             model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
             model.beforeBackward(System::gc);
             List<Double> losses = new ArrayList<>();

@@ -3,6 +3,14 @@ package org.seer4j.tensorflow;
 import java.time.Duration;
 import java.util.Arrays;
 import org.seer4j.core.distributed.WorkerEnvironment;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.TargetedSession;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
  * A worker process for the multi-process tests: reads its rank from the environment (as {@code seer4j launch}
@@ -42,6 +50,7 @@ public final class CollectiveWorker {
                     c.allReduceSum(f);
                     System.out.println("second=" + Arrays.toString(f));
                 }
+                case "groups" -> groups(c);
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
         } catch (RuntimeException e) {
@@ -52,5 +61,36 @@ public final class CollectiveWorker {
         System.out.flush();
         // TF's server threads are not daemons; end the process once the scenario is done
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * The in-graph group all-reduce of SyncBN (groups of 2): rank r holds x = {r + 1, 10 (r + 1)} and the local
+     * objective c . y with c = {r + 1, 1} on y = the group's sum of x. Prints y and the gradient of c . y by x,
+     * which the all-reduce's gradient turns into the sum of c over the group (the gradient of every worker's
+     * objective together).
+     */
+    private static void groups(TfCollective c) {
+        int r = c.rank();
+        GraphCollective workers = new GraphCollective(r, c.worldSize(), c.timeout().toMillis() / 1000f, 2);
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            Operand<TFloat32> x = tf.constant(new float[] {r + 1, 10f * (r + 1)});
+            Operand<TFloat32> y = workers.allReduceSumInGroup(tf, x);
+            Operand<TFloat32> objective = tf.sum(tf.math.mul(y, tf.constant(new float[] {r + 1, 1})),
+                    tf.constant(0));
+            Output<?>[] dx = g.addGradients("d", new Output<?>[] {objective.asOutput()},
+                    new Output<?>[] {x.asOutput()}, null);
+            try (Session s = TargetedSession.open(g, c.target(), c.sessionConfig(SessionConfigs.of("cpu", 1)));
+                 Result out = s.runner().fetch(y).fetch(dx[0]).run()) {
+                System.out.println("group=" + Arrays.toString(floats((TFloat32) out.get(0))));
+                System.out.println("grad=" + Arrays.toString(floats((TFloat32) out.get(1))));
+            }
+        }
+    }
+
+    private static float[] floats(TFloat32 t) {
+        float[] v = new float[(int) t.size()];
+        t.asRawTensor().data().asFloats().read(v);
+        return v;
     }
 }

@@ -27,6 +27,19 @@ class TfCollectiveProcessTest {
     }
 
     @Test
+    void fourProcessesInGroupsOfTwoSumAndDifferentiateWithinTheirGroupInTheGraph() throws Exception {
+        List<WorkerProcesses.Finished> workers = WorkerProcesses.run(4, 120, CollectiveWorker.class, "groups", "60");
+        for (WorkerProcesses.Finished w : workers) {
+            assertThat(w.exitCode()).as("rank %d output %s", w.rank(), w.lines()).isZero();
+            boolean first = w.rank() < 2;
+            // x = {r + 1, 10 (r + 1)}: ranks {0, 1} sum to {3, 30}, ranks {2, 3} to {7, 70}
+            assertThat(w.value("group")).isEqualTo(first ? "[3.0, 30.0]" : "[7.0, 70.0]");
+            // c = {r + 1, 1} summed over the group: {1 + 2, 2} and {3 + 4, 2}
+            assertThat(w.value("grad")).isEqualTo(first ? "[3.0, 2.0]" : "[7.0, 2.0]");
+        }
+    }
+
+    @Test
     void aWorkerThatDiesEndsTheOtherWithinTheTimeoutNamingTheDeadRank() throws Exception {
         List<WorkerProcesses.Finished> workers = WorkerProcesses.run(2, 120, CollectiveWorker.class, "die", "10");
         assertThat(workers.get(1).exitCode()).isEqualTo(3);
