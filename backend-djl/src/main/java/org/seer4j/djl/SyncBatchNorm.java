@@ -61,28 +61,35 @@ final class SyncBatchNorm {
         PtNDArray[] xhat = new PtNDArray[1];
         PtNDArray[] invStd = new PtNDArray[1];
         double[] count = new double[1];
+        // temporaries are closed at once: activation-sized arrays would otherwise stay until the step ends
         Grad.withoutGradient(() -> {
-            PtNDArray detached = JniUtils.detachGradient(x);
-            // pass 1: the mean (the count travels along, so unequal shares would still be right)
-            double[] sums = new double[channels + 1];
-            System.arraycopy(hostSum(detached, axes), 0, sums, 0, channels);
-            sums[channels] = x.getShape().size() / channels;
-            collective.allReduceSum(sums, groupSize);
-            count[0] = sums[channels];
-            double[] mean = new double[channels];
-            for (int c = 0; c < channels; c++) mean[c] = sums[c] / count[0];
-            // pass 2: squared deviations from the global mean, accurate where the sum-of-squares formula is not
-            PtNDArray centered = JniUtils.sub(detached, vector(manager, mean, perChannel, x.getDataType()));
-            double[] var = hostSum(JniUtils.mul(centered, centered), axes);
-            collective.allReduceSum(var, groupSize);
-            double[] inv = new double[channels];
-            for (int c = 0; c < channels; c++) {
-                var[c] /= count[0];
-                inv[c] = 1 / Math.sqrt(var[c] + Ops.BN_EPS);
+            try (PtNDArray detached = JniUtils.detachGradient(x)) {
+                // pass 1: the mean (the count travels along, so unequal shares would still be right)
+                double[] sums = new double[channels + 1];
+                System.arraycopy(hostSum(detached, axes), 0, sums, 0, channels);
+                sums[channels] = x.getShape().size() / channels;
+                collective.allReduceSum(sums, groupSize);
+                count[0] = sums[channels];
+                double[] mean = new double[channels];
+                for (int c = 0; c < channels; c++) mean[c] = sums[c] / count[0];
+                // pass 2: squared deviations from the global mean, accurate where sum-of-squares is not
+                try (PtNDArray meanVector = vector(manager, mean, perChannel, x.getDataType());
+                     PtNDArray centered = JniUtils.sub(detached, meanVector)) {
+                    double[] var;
+                    try (PtNDArray squares = JniUtils.mul(centered, centered)) {
+                        var = hostSum(squares, axes);
+                    }
+                    collective.allReduceSum(var, groupSize);
+                    double[] inv = new double[channels];
+                    for (int c = 0; c < channels; c++) {
+                        var[c] /= count[0];
+                        inv[c] = 1 / Math.sqrt(var[c] + Ops.BN_EPS);
+                    }
+                    invStd[0] = vector(manager, inv, perChannel, x.getDataType());
+                    xhat[0] = JniUtils.mul(centered, invStd[0]);
+                    moveRunning(running, mean, var, count[0]);
+                }
             }
-            invStd[0] = vector(manager, inv, perChannel, x.getDataType());
-            xhat[0] = JniUtils.mul(centered, invStd[0]);
-            moveRunning(running, mean, var, count[0]);
         });
         if (recording) {
             xhat[0].setRequiresGradient(true);
@@ -111,7 +118,9 @@ final class SyncBatchNorm {
                 g.attach(cut.x().getManager());
                 PtNDArray[] dx = new PtNDArray[1];
                 Grad.withoutGradient(() -> dx[0] = inputGradient(cut, g));
+                g.close();
                 JniUtils.backward(cut.x(), dx[0], true, false);
+                dx[0].close();
             }
         } finally {
             tape.clear();
@@ -129,7 +138,9 @@ final class SyncBatchNorm {
         int channels = Math.toIntExact(shape.size());
         double[] sums = new double[2 * channels];
         System.arraycopy(hostSum(g, cut.axes()), 0, sums, 0, channels);
-        System.arraycopy(hostSum(JniUtils.mul(g, cut.xhat()), cut.axes()), 0, sums, channels, channels);
+        try (PtNDArray gx = JniUtils.mul(g, cut.xhat())) {
+            System.arraycopy(hostSum(gx, cut.axes()), 0, sums, channels, channels);
+        }
         collective.allReduceSum(sums, groupSize);
         double[] meanG = new double[channels];
         double[] meanGx = new double[channels];
@@ -138,10 +149,13 @@ final class SyncBatchNorm {
             meanGx[c] = sums[channels + c] / cut.count();
         }
         long[] perChannel = shape.getShape();
-        PtNDArray centered = JniUtils.sub(g, vector(manager, meanG, perChannel, g.getDataType()));
-        PtNDArray projected = JniUtils.sub(centered,
-                JniUtils.mul(cut.xhat(), vector(manager, meanGx, perChannel, g.getDataType())));
-        return JniUtils.mul(projected, cut.invStd());
+        try (PtNDArray meanGVector = vector(manager, meanG, perChannel, g.getDataType());
+             PtNDArray meanGxVector = vector(manager, meanGx, perChannel, g.getDataType());
+             PtNDArray centered = JniUtils.sub(g, meanGVector);
+             PtNDArray along = JniUtils.mul(cut.xhat(), meanGxVector);
+             PtNDArray projected = JniUtils.sub(centered, along)) {
+            return JniUtils.mul(projected, cut.invStd());
+        }
     }
 
     /**
@@ -152,8 +166,8 @@ final class SyncBatchNorm {
     private static void moveRunning(PtNDArray[] running, double[] mean, double[] var, double count) {
         double m = Ops.BN_MOMENTUM;
         double bessel = count / Math.max(1, count - 1);
-        double[] oldMean = running[0].toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] oldVar = running[1].toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] oldMean = doubles(running[0]);
+        double[] oldVar = doubles(running[1]);
         for (int c = 0; c < mean.length; c++) {
             oldMean[c] = (1 - m) * oldMean[c] + m * mean[c];
             oldVar[c] = (1 - m) * oldVar[c] + m * var[c] * bessel;
@@ -165,8 +179,20 @@ final class SyncBatchNorm {
         }
     }
 
+    private static double[] doubles(PtNDArray a) {
+        if (a.getDataType() == DataType.FLOAT64) return a.toDoubleArray();
+        try (PtNDArray wide = a.toType(DataType.FLOAT64, false)) {
+            return wide.toDoubleArray();
+        }
+    }
+
     private static double[] hostSum(PtNDArray x, long[] axes) {
-        return JniUtils.sum(x, axes, false).toType(DataType.FLOAT64, false).toDoubleArray();
+        try (PtNDArray sum = JniUtils.sum(x, axes, false)) {
+            if (sum.getDataType() == DataType.FLOAT64) return sum.toDoubleArray();
+            try (PtNDArray wide = sum.toType(DataType.FLOAT64, false)) {
+                return wide.toDoubleArray();
+            }
+        }
     }
 
     /** A per-channel constant in native memory (torch's from_blob would keep pointing at the Java buffer). */

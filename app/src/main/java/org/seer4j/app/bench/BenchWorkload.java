@@ -38,11 +38,14 @@ public record BenchWorkload(ModelDefinition model, EngineSettings settings, List
                 Collective.SINGLE), crops, batch);
     }
 
-    /** The same workload as one worker of a data-parallel job (batch per worker unchanged: weak scaling). */
-    public BenchWorkload withCollective(Collective collective) {
+    /**
+     * The same workload as one worker of a data-parallel job (batch per worker unchanged: weak scaling), with BN
+     * synchronised over groups of {@code syncBnGroupSize} workers (0: all of them).
+     */
+    public BenchWorkload withCollective(Collective collective, int syncBnGroupSize) {
         EngineSettings s = settings;
         return new BenchWorkload(model, new EngineSettings(s.device(), s.threads(), s.seed(), s.swav(), s.optim(),
-                s.views(), s.batchSize(), collective), crops, batch);
+                s.views(), s.batchSize(), collective, syncBnGroupSize), crops, batch);
     }
 
     /** Multiply-accumulates of one image's crops through trunk, head and prototypes (the core's count). */

@@ -33,6 +33,9 @@ public final class BenchCommand implements Callable<Integer> {
     int threads;
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or gpu")
     String device;
+    @Option(names = "--sync-bn-group-size", defaultValue = "0", description = "under launch: workers that share "
+            + "BN statistics (0: all, 1: each its own batch; as backend.sync_bn_group_size)")
+    int syncBnGroupSize;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
@@ -41,12 +44,13 @@ public final class BenchCommand implements Callable<Integer> {
         if (steps < 1) throw new UserException("--steps must be >= 1, got " + steps);
         if (warmup < 0) throw new UserException("--warmup must be >= 0, got " + warmup);
         if (threads < 1) throw new UserException("--threads must be >= 1, got " + threads);
+        if (syncBnGroupSize < 0) throw new UserException("--sync-bn-group-size must be >= 0, got " + syncBnGroupSize);
         // under `seer4j launch` each worker runs the standard step data-parallel (global batch 16 x workers)
         BenchReport r;
         try (Collective collective = Collectives.fromEnvironment(System.getenv(),
                 Collectives.timeout(System.getenv()))) {
             r = new Benchmark(Engines.byName(backend), BenchWorkload.standard(device, threads)
-                    .withCollective(collective)).run(warmup, steps);
+                    .withCollective(collective, syncBnGroupSize)).run(warmup, steps);
             if (collective.rank() != 0) return 0;
         }
         PrintWriter out = spec.commandLine().getOut();

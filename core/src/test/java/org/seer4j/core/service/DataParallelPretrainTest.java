@@ -1,6 +1,7 @@
 package org.seer4j.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.config.BackendConfig;
+import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.config.DataConfig;
 import org.seer4j.core.config.EvalConfig;
 import org.seer4j.core.config.ModelConfig;
@@ -72,6 +74,29 @@ class DataParallelPretrainTest {
                     new Command(config, Path.of("/runs/dp"), Map.of(CheckpointKeys.CONFIG, "train: {}")))));
         }
         return List.of(runs.get(0).get(), runs.get(1).get());
+    }
+
+    @Test
+    void aSyncBnGroupSizeThatDoesNotDivideTheWorkersStopsTheRunBeforeItOpensItsData() {
+        RunConfig base = config(0, 3, 2);
+        RunConfig config = new RunConfig(base.model(), base.views(), base.swav(), base.optim(), base.train(),
+                base.data(), new BackendConfig("djl", "cpu", 1, 3), base.eval(), base.output());
+        TrainingDataFactory data = new TrainingDataFactory() {
+            public TrainingData open(RunConfig c) {
+                throw new AssertionError("no data before the settings are checked");
+            }
+
+            public TrainingData open(RunConfig c, Shard shard) {
+                throw new AssertionError("no data before the settings are checked");
+            }
+        };
+        PretrainService service = new PretrainService(engines.get(0), data, (dir, keep) -> store,
+                (dir, kind) -> new RecordingSink(), p -> { }, new FakeClock(),
+                InProcessGroup.create(2, Duration.ofSeconds(5)).get(0));
+        assertThatThrownBy(() -> service.pretrain(new Command(config, Path.of("/runs/dp"), Map.of())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("backend.sync_bn_group_size: is 3, which does not divide the 2 data-parallel"
+                        + " workers");
     }
 
     @Test
