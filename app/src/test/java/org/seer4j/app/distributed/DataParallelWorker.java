@@ -32,7 +32,8 @@ import org.seer4j.core.views.CropGroup;
  * One data-parallel worker of the tests: a tiny RegNet + SwAV model trained for K steps on this rank's shard of a
  * seeded global batch (images r, r + world, ...). Prints {@code loss<k>=} lines and writes its final weights.
  * Arguments: engine, steps, global batch, weights file (".rank" appended), collective timeout seconds, and
- * optionally {@code rank:step} of a worker that dies abruptly before that step (failure tests).
+ * optionally {@code rank:step} of a worker that dies abruptly before that step (failure tests; {@code -} for none)
+ * and the SyncBN group size (default 0: every worker).
  */
 public final class DataParallelWorker {
     static final RegNetPlan PLAN = RegNetGenerator.plan(new RegNetSpec(3, 16, 8.0, 2.0, 8, 1.0, 0.25, 8,
@@ -45,13 +46,15 @@ public final class DataParallelWorker {
         String engine = args[0];
         int steps = Integer.parseInt(args[1]);
         int globalBatch = Integer.parseInt(args[2]);
-        int dieRank = args.length > 5 ? Integer.parseInt(args[5].split(":")[0]) : -1;
-        int dieStep = args.length > 5 ? Integer.parseInt(args[5].split(":")[1]) : -1;
+        boolean dies = args.length > 5 && !args[5].equals("-");
+        int dieRank = dies ? Integer.parseInt(args[5].split(":")[0]) : -1;
+        int dieStep = dies ? Integer.parseInt(args[5].split(":")[1]) : -1;
+        int syncBnGroup = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         Map<String, String> env = System.getenv();
         try (Collective collective = Collectives.fromEnvironment(env, java.time.Duration.ofSeconds(
                 Long.parseLong(args[4])))) {
             List<Double> losses = train(engine, steps, globalBatch, collective, Path.of(args[3] + "." + collective.rank()),
-                    dieRank, dieStep);
+                    dieRank, dieStep, syncBnGroup);
             for (int k = 0; k < losses.size(); k++) System.out.println("loss" + k + "=" + losses.get(k));
         } catch (RuntimeException e) {
             System.out.println("error=" + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -64,14 +67,11 @@ public final class DataParallelWorker {
 
     /** K steps on this rank's shard; returns the loss each step reported and writes the final weights. */
     static List<Double> train(String engine, int steps, int globalBatch, Collective collective, Path weights,
-                              int dieRank, int dieStep) throws IOException {
+                              int dieRank, int dieStep, int syncBnGroup) throws IOException {
         int world = collective.worldSize();
-        int local = globalBatch / world;
-        EngineSettings settings = new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, 0, 0, 0),
-                new OptimConfig("sgd", 0.9, 1e-4, 0.2, globalBatch, 0.0, 0.001, 0, 0.02, false, true),
-                new ViewsConfig(CROPS, List.of(0, 1), Augmentation.defaults()), local, collective);
         List<Double> losses = new ArrayList<>();
-        try (SwavModel model = Engines.byName(engine).open(DEF, settings)) {
+        try (SwavModel model = Engines.byName(engine).open(DEF, settings(collective, globalBatch / world,
+                globalBatch, syncBnGroup))) {
             for (int k = 0; k < steps; k++) {
                 if (collective.rank() == dieRank && k == dieStep) {
                     System.out.println("dying at step " + k);
@@ -84,6 +84,13 @@ public final class DataParallelWorker {
             write(model.weights(), weights);
         }
         return losses;
+    }
+
+    /** The tiny model's settings: SGD, distributed Sinkhorn when the collective has several workers. */
+    static EngineSettings settings(Collective collective, int localBatch, int globalBatch, int syncBnGroup) {
+        return new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, 0, 0, 0),
+                new OptimConfig("sgd", 0.9, 1e-4, 0.2, globalBatch, 0.0, 0.001, 0, 0.02, false, true),
+                new ViewsConfig(CROPS, List.of(0, 1), Augmentation.defaults()), localBatch, collective, syncBnGroup);
     }
 
     /** The seeded global batch of step k: B images, every crop group crop-major ([count * B, 3, s, s]). */

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.app.Main;
+import org.seer4j.app.engine.Engines;
 import org.seer4j.core.port.Collective;
+import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.StepPlan;
+import org.seer4j.core.port.SwavModel;
+import org.seer4j.core.tensor.Tensor;
 
 /**
  * {@code seer4j launch} with two workers on 127.0.0.1 (1 thread each) joined through TensorFlow's collective:
@@ -52,10 +58,10 @@ class LaunchDataParallelTest {
      */
     private void assertTwoWorkersTrainLikeOne(String engine) throws Exception {
         Path weights = dir.resolve("w");
-        Run run = launch(engine, "3", "4", weights.toString(), "60");
+        Run run = launch(2, engine, "3", "4", weights.toString(), "60");
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         Path single = dir.resolve("single");
-        List<Double> reference = DataParallelWorker.train(engine, 3, 4, Collective.SINGLE, single, -1, -1);
+        List<Double> reference = DataParallelWorker.train(engine, 3, 4, Collective.SINGLE, single, -1, -1, 0);
         for (int k = 0; k < 3; k++) {
             for (int r = 0; r < 2; r++) {
                 double loss = Double.parseDouble(value(run.out(), "[rank " + r + "] loss" + k));
@@ -85,15 +91,74 @@ class LaunchDataParallelTest {
     }
 
     @Test
+    void fourTensorflowWorkersInSyncBnGroupsOfTwoEachNormaliseTheirGroupsImages() throws Exception {
+        // One step moves BN running statistics with the forward pass's batch statistics, before any update: ranks
+        // {0, 1} must end with the statistics of one worker that holds only their images, ranks {2, 3} likewise.
+        Path weights = dir.resolve("w");
+        Run run = launch(4, "tensorflow", "1", "8", weights.toString(), "60", "-", "2");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        MultiCropBatch global = DataParallelWorker.globalBatch(8, 0);
+        List<Map<String, Tensor>> expected = new ArrayList<>();
+        for (int g = 0; g < 2; g++) {
+            MultiCropBatch images = merge(DataParallelWorker.shard(global, 2 * g, 4),
+                    DataParallelWorker.shard(global, 2 * g + 1, 4));
+            try (SwavModel one = Engines.byName("tensorflow").open(DataParallelWorker.DEF,
+                    DataParallelWorker.settings(Collective.SINGLE, 4, 8, 0))) {
+                one.step(images, new StepPlan(0, 0.2, false, false));
+                expected.add(one.weights());
+            }
+        }
+        int compared = 0;
+        for (int r = 0; r < 4; r++) {
+            Map<String, float[]> got = read(Path.of(weights + "." + r));
+            for (Map.Entry<String, Tensor> e : expected.get(r / 2).entrySet()) {
+                if (!e.getKey().contains("running_")) continue;
+                float[] want = e.getValue().toArray();
+                for (int i = 0; i < want.length; i++) {
+                    assertThat((double) got.get(e.getKey())[i]).as("rank %d %s[%d]", r, e.getKey(), i)
+                            .isCloseTo(want[i], within(1e-5 + 1e-4 * Math.abs(want[i])));
+                }
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(40);
+        // and the two groups did normalise different images
+        assertThat(expected.get(0).get("stem.1.running_mean").toArray())
+                .isNotEqualTo(expected.get(1).get("stem.1.running_mean").toArray());
+    }
+
+    /** One batch holding a's images then b's, crop group by crop group (each crop-major). */
+    private static MultiCropBatch merge(MultiCropBatch a, MultiCropBatch b) {
+        List<Tensor> groups = new ArrayList<>();
+        for (int g = 0; g < a.groups().size(); g++) {
+            Tensor ta = a.groups().get(g);
+            Tensor tb = b.groups().get(g);
+            int crops = ta.dim(0) / a.batchSize();
+            int image = ta.size() / ta.dim(0);
+            float[] va = ta.toArray();
+            float[] vb = tb.toArray();
+            int n = a.batchSize() + b.batchSize();
+            float[] out = new float[crops * n * image];
+            for (int c = 0; c < crops; c++) {
+                System.arraycopy(va, c * a.batchSize() * image, out, c * n * image, a.batchSize() * image);
+                System.arraycopy(vb, c * b.batchSize() * image, out, (c * n + a.batchSize()) * image,
+                        b.batchSize() * image);
+            }
+            groups.add(Tensor.of(out, crops * n, ta.dim(1), ta.dim(2), ta.dim(3)));
+        }
+        return new MultiCropBatch(groups, a.batchSize() + b.batchSize());
+    }
+
+    @Test
     void aWorkerKilledMidTrainingEndsTheJobInBoundedTimeNamingItsRank() throws Exception {
-        Run run = launch("djl", "4", "4", dir.resolve("w").toString(), "10", "1:1");
+        Run run = launch(2, "djl", "4", "4", dir.resolve("w").toString(), "10", "1:1");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("rank 1 exited with code 9");
         // the survivor's own collective call fails, naming the dead peer
         assertThat(run.out()).contains("[rank 0] error=rank 0:").contains("worker rank 1 (127.0.0.1:");
     }
 
-    private Run launch(String... workerArgs) throws IOException {
+    private Run launch(int nproc, String... workerArgs) throws IOException {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -104,8 +169,8 @@ class LaunchDataParallelTest {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             String[] args = new String[6 + workerArgs.length];
             args[0] = "launch";
-            args[1] = "--nproc=2";
-            args[2] = "--master-port=" + freePorts(2);
+            args[1] = "--nproc=" + nproc;
+            args[2] = "--master-port=" + freePorts(nproc);
             args[3] = "--grace=20";
             args[4] = "--main-class=" + DataParallelWorker.class.getName();
             args[5] = "--";
