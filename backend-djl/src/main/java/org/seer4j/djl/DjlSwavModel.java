@@ -320,9 +320,13 @@ final class DjlSwavModel implements SwavModel {
         return settings.swav().queueLength() > 0 && plan.iteration() >= settings.swav().queueStartIteration();
     }
 
-    /** Channels-last for float32 on CPU (oneDNN's fast layout); plain NCHW otherwise. */
+    /** Channels-last for float32 (oneDNN's fast layout); plain NCHW otherwise. */
+    static boolean channelsLast(DataType type) {
+        return CHANNELS_LAST && type == DataType.FLOAT32;
+    }
+
     private PtNDArray images(PtNDManager step, Tensor batch) {
-        return CHANNELS_LAST && params.dataType() == DataType.FLOAT32
+        return channelsLast(params.dataType())
                 ? Convert.toChannelsLast(step, batch)
                 : Convert.toArray(step, batch, params.dataType(), false);
     }

@@ -13,6 +13,8 @@ final class Ops {
     private static final Shape ONE = new Shape(1, 1);
     private static final Shape NO_PAD = new Shape(0, 0);
     private static final Shape PAD_ONE = new Shape(1, 1);
+    private static final long[] NCHW_TO_NHWC = {0, 2, 3, 1};
+    private static final long[] NHWC_TO_NCHW = {0, 3, 1, 2};
 
     private Ops() {
     }
@@ -21,6 +23,45 @@ final class Ops {
         long k = weight.getShape().get(2);
         Shape pad = k == 3 ? PAD_ONE : k == 1 ? NO_PAD : new Shape(k / 2, k / 2);
         return JniUtils.convolution(x, weight, bias, new Shape(stride, stride), pad, ONE, groups);
+    }
+
+    /**
+     * A 1x1 convolution with stride 1 and no bias, as one matrix product over all pixels. oneDNN's convolution
+     * backward for 1x1 kernels on small feature maps took 4-8x its forward time in profiles of the bench step;
+     * as a product of [pixels, in] by [in, out], forward and backward are plain sgemm calls. With channels-last
+     * memory the NHWC view is free (permute and reshape are views); an NCHW tensor multiplies per image instead.
+     */
+    static PtNDArray pointwise(PtNDArray x, PtNDArray weight, boolean channelsLast) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        long out = weight.getShape().get(0);
+        PtNDArray w2 = weightMatrix(weight, out, c, x);
+        if (channelsLast) {
+            PtNDArray rows = JniUtils.reshape(JniUtils.permute(x, NCHW_TO_NHWC), new long[] {n * h * w, c});
+            PtNDArray y = JniUtils.linear(rows, w2, null);
+            return JniUtils.permute(JniUtils.reshape(y, new long[] {n, h, w, out}), NHWC_TO_NCHW);
+        }
+        PtNDArray y = JniUtils.matmul(w2, JniUtils.reshape(x, new long[] {n, c, h * w}));
+        return JniUtils.reshape(y, new long[] {n, out, h, w});
+    }
+
+    /** A 1x1 convolution with bias on [N, C, 1, 1] (squeeze-excitation): a linear layer on [N, C]. */
+    static PtNDArray pointwiseVector(PtNDArray x, PtNDArray weight, PtNDArray bias) {
+        long n = x.getShape().get(0);
+        long out = weight.getShape().get(0);
+        long in = weight.getShape().get(1);
+        PtNDArray y = JniUtils.linear(JniUtils.reshape(x, new long[] {n, in}), weightMatrix(weight, out, in, x), bias);
+        return JniUtils.reshape(y, new long[] {n, out, 1, 1});
+    }
+
+    /** The [out, in] view of a 1x1 kernel, owned by the activation's (per-step) manager, not the model's. */
+    private static PtNDArray weightMatrix(PtNDArray weight, long out, long in, PtNDArray activation) {
+        PtNDArray m = JniUtils.reshape(weight, new long[] {out, in});
+        m.attach(activation.getManager());
+        return m;
     }
 
     /**

@@ -29,6 +29,8 @@ final class SwavNetwork {
 
     private final ModelDefinition definition;
     private final ModelParameters params;
+    /** Whether activations are laid out channels-last (decided once per model, with the input conversion). */
+    private final boolean channelsLast;
     private final List<String> headLinears = new ArrayList<>();
     private final List<String> headNorms = new ArrayList<>();
     /** Updated running statistics of the current training pass, by BN layer name: [mean, var]. */
@@ -39,6 +41,7 @@ final class SwavNetwork {
     SwavNetwork(ModelDefinition definition, ModelParameters params) {
         this.definition = definition;
         this.params = params;
+        this.channelsLast = DjlSwavModel.channelsLast(params.dataType());
         declare();
     }
 
@@ -144,17 +147,17 @@ final class SwavNetwork {
         PtNDArray shortcut = b.hasProjection()
                 ? bn(p + ".proj.1", Ops.conv(x, w(p + ".proj.0"), null, b.stride(), 1), mode)
                 : x;
-        PtNDArray f = Ops.relu(bn(p + ".f.a.1", Ops.conv(x, w(p + ".f.a.0"), null, 1, 1), mode));
+        PtNDArray f = Ops.relu(bn(p + ".f.a.1", Ops.pointwise(x, w(p + ".f.a.0"), channelsLast), mode));
         f = Ops.relu(bn(p + ".f.b.1", Ops.conv(f, w(p + ".f.b.0"), null, b.stride(), b.groups()), mode));
         if (b.hasSe()) f = squeezeExcite(p + ".f.se", f);
-        f = bn(p + ".f.c.1", Ops.conv(f, w(p + ".f.c.0"), null, 1, 1), mode);
+        f = bn(p + ".f.c.1", Ops.pointwise(f, w(p + ".f.c.0"), channelsLast), mode);
         return Ops.relu((PtNDArray) f.add(shortcut));
     }
 
     private PtNDArray squeezeExcite(String p, PtNDArray f) {
         PtNDArray s = Ops.squeezePool(f);
-        s = Ops.relu(Ops.conv(s, w(p + ".fc1"), params.get(p + ".fc1.bias"), 1, 1));
-        s = JniUtils.sigmoid(Ops.conv(s, w(p + ".fc2"), params.get(p + ".fc2.bias"), 1, 1));
+        s = Ops.relu(Ops.pointwiseVector(s, w(p + ".fc1"), params.get(p + ".fc1.bias")));
+        s = JniUtils.sigmoid(Ops.pointwiseVector(s, w(p + ".fc2"), params.get(p + ".fc2.bias")));
         return (PtNDArray) f.mul(s);
     }
 
