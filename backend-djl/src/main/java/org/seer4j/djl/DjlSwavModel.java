@@ -8,6 +8,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +85,7 @@ final class DjlSwavModel implements SwavModel {
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             try (Autograd autograd = new Autograd()) {
                 Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null);
-                double localLoss = checkedLoss(e.loss(), plan.iteration());
-                double loss = localLoss;
+                double loss = agreedLoss(e.loss(), plan.iteration());
                 // Only a finite step leaves traces in the model: BN statistics, the queue, then the weights.
                 network.commitRunningStatistics();
                 if (fillsQueue(plan)) Grad.withoutGradient(() -> queues.push(assigningRows(e.forward().embeddings(), e.forward().batch())));
@@ -97,7 +97,7 @@ final class DjlSwavModel implements SwavModel {
                 Map<String, PtNDArray> averaged = null;
                 if (collective.worldSize() > 1) {
                     averaged = new LinkedHashMap<>();
-                    loss = averageGradients(step, localLoss, averaged);
+                    averageGradients(step, averaged);
                 }
                 Map<String, PtNDArray> gradients = averaged;
                 Grad.withoutGradient(() -> update(step, plan, gradients));
@@ -241,6 +241,13 @@ final class DjlSwavModel implements SwavModel {
         return codes;
     }
 
+    private static boolean allFinite(Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!Float.isFinite(t.get(i))) return false;
+        }
+        return true;
+    }
+
     /** The assigning crops' rows of a crop-major [crops * B, X] array, detached. */
     private List<PtNDArray> assigningRows(PtNDArray all, int b) {
         List<PtNDArray> rows = new ArrayList<>();
@@ -264,9 +271,18 @@ final class DjlSwavModel implements SwavModel {
             double[] row = i < b ? batch[i] : queue[i - b];
             for (int j = 0; j < k; j++) row[j] = all.get(i * k + j);
         }
+        // The core's Sinkhorn rejects non-finite scores, which would stop this worker alone and leave the others
+        // waiting in its all-reduces: the workers first agree, and NaN scores anywhere give NaN codes everywhere,
+        // so every worker's loss turns NaN and the step stops on all of them (agreedLoss).
+        double[] nonFinite = {allFinite(all) ? 0 : 1};
+        collective.allReduceSum(nonFinite);
+        float[] flat = new float[b * k];
+        if (nonFinite[0] > 0) {
+            Arrays.fill(flat, Float.NaN);
+            return Convert.toArray((PtNDManager) scores.getManager(), Tensor.of(flat, b, k), params.dataType(), false);
+        }
         double[][] codes = DistributedSinkhornKnopp.codes(batch, queue.length == 0 ? null : queue,
                 settings.swav().epsilon(), settings.swav().sinkhornIterations(), collective);
-        float[] flat = new float[b * k];
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < k; j++) flat[i * k + j] = (float) codes[i][j];
         }
@@ -280,10 +296,10 @@ final class DjlSwavModel implements SwavModel {
      * the mean over the global batch. (Writing back with DJL's {@code set(Buffer)} would leave the gradient
      * pointing at a Java buffer that is freed once the array object is unreachable.)
      */
-    private double averageGradients(PtNDManager step, double localLoss, Map<String, PtNDArray> averaged) {
+    private void averageGradients(PtNDManager step, Map<String, PtNDArray> averaged) {
         List<PtNDArray> grads = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        int total = 1;
+        int total = 0;
         for (ModelParameters.Entry p : swavParameters()) {
             PtNDArray g = JniUtils.getGradient(p.array());
             if (g == null) continue;
@@ -299,7 +315,6 @@ final class DjlSwavModel implements SwavModel {
             System.arraycopy(values, 0, buffer, offset, values.length);
             offset += values.length;
         }
-        buffer[offset] = (float) localLoss;
         collective.allReduceSum(buffer);
         float scale = 1f / collective.worldSize();
         offset = 0;
@@ -312,7 +327,6 @@ final class DjlSwavModel implements SwavModel {
             averaged.put(names.get(j), Convert.toArray(step, Tensor.of(mean, Convert.toInts(g.getShape())),
                     g.getDataType(), true));
         }
-        return buffer[offset] * scale;
     }
 
     /** The queue takes this step's embeddings from swav.queue_start_iteration on (the core's StepPlanner rule). */
@@ -388,9 +402,29 @@ final class DjlSwavModel implements SwavModel {
     }
 
     private static double checkedLoss(PtNDArray loss, long iteration) {
-        double value = loss.getDataType() == DataType.FLOAT64 ? loss.getDouble() : loss.getFloat();
+        double value = lossValue(loss);
         if (!Double.isFinite(value)) throw new NonFiniteLossException(iteration, value);
         return value;
+    }
+
+    private static double lossValue(PtNDArray loss) {
+        return loss.getDataType() == DataType.FLOAT64 ? loss.getDouble() : loss.getFloat();
+    }
+
+    /**
+     * The workers' mean loss, after every worker has learnt whether all losses are finite: a worker that stopped
+     * alone on its own NaN would leave the others waiting in the next all-reduce until the collective timeout.
+     * One worker checks its own loss; several pay one scalar all-reduce per step for the agreement.
+     */
+    private double agreedLoss(PtNDArray loss, long iteration) {
+        if (collective.worldSize() == 1) return checkedLoss(loss, iteration);
+        double local = lossValue(loss);
+        double[] sum = {local};
+        collective.allReduceSum(sum);
+        if (!Double.isFinite(sum[0])) {
+            throw new NonFiniteLossException(iteration, Double.isFinite(local) ? sum[0] : local);
+        }
+        return sum[0] / collective.worldSize();
     }
 
     private void requireTraining() {

@@ -163,6 +163,44 @@ class SyncBatchNormTest {
                 .hasMessageContaining("number of workers (2)");
     }
 
+    @Test
+    void aNanOnOneWorkerStopsEveryWorkerAtThatStepWithTheirWeightsUntouched() throws Exception {
+        // local BN (group size 1), so the NaN stays on rank 1 until the loss: rank 0's own loss is finite
+        int perWorker = 2;
+        MultiCropBatch clean = TinyNets.batch(2 * perWorker, 960);
+        List<String> outcomes = inWorkersWithin(2, Duration.ofSeconds(30), c -> {
+            MultiCropBatch mine = shard(clean, c.rank(), 2);
+            try (DjlSwavModel model = open(c, 1, perWorker, DataType.FLOAT32)) {
+                model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
+                model.step(mine, new StepPlan(3, 0.1, false, false)); // a good step first: prototypes normalised
+                Map<String, Tensor> before = model.weights();
+                if (c.rank() == 1) mine = withNan(mine);
+                try {
+                    model.step(mine, new StepPlan(4, 0.1, false, false));
+                    return "stepped";
+                } catch (NonFiniteLossException e) {
+                    for (String name : before.keySet()) {
+                        assertThat(model.weights().get(name).toArray()).as(name)
+                                .containsExactly(before.get(name).toArray());
+                    }
+                    return "stopped at step " + e.iteration();
+                }
+            }
+        });
+        // rank 0 stops on the agreement; without it, it would wait in the backward all-reduce and end with the
+        // collective's timeout instead (a CollectiveException, failing the worker)
+        assertThat(outcomes).containsExactly("stopped at step 4", "stopped at step 4");
+    }
+
+    private static MultiCropBatch withNan(MultiCropBatch batch) {
+        List<Tensor> groups = new ArrayList<>(batch.groups());
+        Tensor first = groups.get(0);
+        float[] values = first.toArray();
+        values[0] = Float.NaN;
+        groups.set(0, Tensor.of(values, first.dim(0), first.dim(1), first.dim(2), first.dim(3)));
+        return new MultiCropBatch(groups, batch.batchSize());
+    }
+
     /** K SGD steps on this worker's share of seeded global batches; a garbage collection before every backward. */
     private static Trained train(Collective c, int globalBatch, int steps, DataType type) {
         int world = c.worldSize();
@@ -222,7 +260,13 @@ class SyncBatchNormTest {
 
     /** Runs {@code work} on one thread per rank of a fresh in-process group; results in rank order. */
     private static <T> List<T> inWorkers(int world, Function<Collective, T> work) throws Exception {
-        List<Collective> group = InProcessGroup.create(world, Duration.ofSeconds(60));
+        return inWorkersWithin(world, Duration.ofSeconds(60), work);
+    }
+
+    /** As {@link #inWorkers}, with {@code timeout} for each collective call. */
+    private static <T> List<T> inWorkersWithin(int world, Duration timeout, Function<Collective, T> work)
+            throws Exception {
+        List<Collective> group = InProcessGroup.create(world, timeout);
         ExecutorService threads = Executors.newFixedThreadPool(world);
         try {
             List<Future<T>> futures = group.stream().map(c -> threads.submit(() -> work.apply(c))).toList();
