@@ -8,7 +8,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -241,13 +240,6 @@ final class DjlSwavModel implements SwavModel {
         return codes;
     }
 
-    private static boolean allFinite(Tensor t) {
-        for (int i = 0; i < t.size(); i++) {
-            if (!Float.isFinite(t.get(i))) return false;
-        }
-        return true;
-    }
-
     /** The assigning crops' rows of a crop-major [crops * B, X] array, detached. */
     private List<PtNDArray> assigningRows(PtNDArray all, int b) {
         List<PtNDArray> rows = new ArrayList<>();
@@ -271,18 +263,10 @@ final class DjlSwavModel implements SwavModel {
             double[] row = i < b ? batch[i] : queue[i - b];
             for (int j = 0; j < k; j++) row[j] = all.get(i * k + j);
         }
-        // The core's Sinkhorn rejects non-finite scores, which would stop this worker alone and leave the others
-        // waiting in its all-reduces: the workers first agree, and NaN scores anywhere give NaN codes everywhere,
-        // so every worker's loss turns NaN and the step stops on all of them (agreedLoss).
-        double[] nonFinite = {allFinite(all) ? 0 : 1};
-        collective.allReduceSum(nonFinite);
-        float[] flat = new float[b * k];
-        if (nonFinite[0] > 0) {
-            Arrays.fill(flat, Float.NaN);
-            return Convert.toArray((PtNDManager) scores.getManager(), Tensor.of(flat, b, k), params.dataType(), false);
-        }
+        // NaN scores on any worker give NaN codes on all of them, so every loss turns NaN (agreedLoss stops them all)
         double[][] codes = DistributedSinkhornKnopp.codes(batch, queue.length == 0 ? null : queue,
                 settings.swav().epsilon(), settings.swav().sinkhornIterations(), collective);
+        float[] flat = new float[b * k];
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < k; j++) flat[i * k + j] = (float) codes[i][j];
         }

@@ -104,7 +104,7 @@ class SyncBatchNormTest {
         List<LossAndGradients> halves = inWorkers(2, c -> {
             try (DjlSwavModel model = open(c, 0, b / 2, DataType.FLOAT64)) {
                 model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
-                return model.lossAndGradients(shard(global, c.rank(), 2), plan);
+                return model.lossAndGradients(global.shard(c.rank(), 2), plan);
             }
         });
         double loss = (halves.get(0).loss() + halves.get(1).loss()) / 2;
@@ -131,11 +131,11 @@ class SyncBatchNormTest {
         // weights, group {0, 1} of a world of 4 must see exactly what a world of 2 with ranks 0 and 1's images sees
         int perWorker = 2;
         MultiCropBatch all = TinyNets.batch(4 * perWorker, 950);
-        List<Map<String, Tensor>> grouped = inWorkers(4, c -> oneStep(c, 2, shard(all, c.rank(), 4)));
+        List<Map<String, Tensor>> grouped = inWorkers(4, c -> oneStep(c, 2, all.shard(c.rank(), 4)));
         for (int g = 0; g < 2; g++) {
             int group = g;
             List<Map<String, Tensor>> alone = inWorkers(2,
-                    c -> oneStep(c, 0, shard(all, 2 * group + c.rank(), 4)));
+                    c -> oneStep(c, 0, all.shard(2 * group + c.rank(), 4)));
             for (String name : alone.get(0).keySet()) {
                 if (!name.contains("running_")) continue;
                 float[] want = alone.get(0).get(name).toArray();
@@ -169,7 +169,7 @@ class SyncBatchNormTest {
         int perWorker = 2;
         MultiCropBatch clean = TinyNets.batch(2 * perWorker, 960);
         List<String> outcomes = inWorkersWithin(2, Duration.ofSeconds(30), c -> {
-            MultiCropBatch mine = shard(clean, c.rank(), 2);
+            MultiCropBatch mine = clean.shard(c.rank(), 2);
             try (DjlSwavModel model = open(c, 1, perWorker, DataType.FLOAT32)) {
                 model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
                 model.step(mine, new StepPlan(3, 0.1, false, false)); // a good step first: prototypes normalised
@@ -209,7 +209,7 @@ class SyncBatchNormTest {
             model.beforeBackward(System::gc);
             List<Double> losses = new ArrayList<>();
             for (int k = 0; k < steps; k++) {
-                MultiCropBatch batch = shard(TinyNets.batch(globalBatch, 500 + k), c.rank(), world);
+                MultiCropBatch batch = TinyNets.batch(globalBatch, 500 + k).shard(c.rank(), world);
                 losses.add(model.step(batch, new StepPlan(k, 0.2, false, false)).loss());
             }
             return new Trained(losses, model.weights());
@@ -235,27 +235,6 @@ class SyncBatchNormTest {
     private static EngineSettings settings(Collective c, int group, int localBatch) {
         return new EngineSettings("cpu", 1, 7, TinyNets.swavConfig(10), TinyNets.sgd(0.2), TinyNets.views(),
                 localBatch, c, group);
-    }
-
-    /** Images r, r + world, ... of every crop group (crop-major), as the data adapters deal shards. */
-    static MultiCropBatch shard(MultiCropBatch global, int rank, int world) {
-        int b = global.batchSize();
-        int local = b / world;
-        List<Tensor> groups = new ArrayList<>();
-        for (Tensor t : global.groups()) {
-            int crops = t.dim(0) / b;
-            int image = t.size() / t.dim(0);
-            float[] all = t.toArray();
-            float[] mine = new float[crops * local * image];
-            for (int crop = 0; crop < crops; crop++) {
-                for (int i = 0; i < local; i++) {
-                    System.arraycopy(all, (crop * b + rank + i * world) * image, mine, (crop * local + i) * image,
-                            image);
-                }
-            }
-            groups.add(Tensor.of(mine, crops * local, t.dim(1), t.dim(2), t.dim(3)));
-        }
-        return new MultiCropBatch(groups, local);
     }
 
     /** Runs {@code work} on one thread per rank of a fresh in-process group; results in rank order. */

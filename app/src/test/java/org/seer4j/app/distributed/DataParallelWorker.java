@@ -78,7 +78,7 @@ public final class DataParallelWorker {
                     System.out.flush();
                     Runtime.getRuntime().halt(9);
                 }
-                MultiCropBatch batch = shard(globalBatch(globalBatch, k), collective.rank(), world);
+                MultiCropBatch batch = globalBatch(globalBatch, k).shard(collective.rank(), world);
                 losses.add(model.step(batch, new StepPlan(k, 0.2, false, false)).loss());
             }
             write(model.weights(), weights);
@@ -104,26 +104,6 @@ public final class DataParallelWorker {
             groups.add(Tensor.of(v, n, 3, g.size(), g.size()));
         }
         return new MultiCropBatch(groups, b);
-    }
-
-    /** The images i with i mod world == rank, every crop of each, as {@code Shard(rank, world)} deals them. */
-    static MultiCropBatch shard(MultiCropBatch global, int rank, int world) {
-        int b = global.batchSize();
-        int local = b / world;
-        List<Tensor> groups = new ArrayList<>();
-        for (Tensor t : global.groups()) {
-            int crops = t.dim(0) / b;
-            int image = t.size() / t.dim(0);
-            float[] all = t.toArray();
-            float[] mine = new float[crops * local * image];
-            for (int c = 0; c < crops; c++) {
-                for (int i = 0; i < local; i++) {
-                    System.arraycopy(all, (c * b + rank + i * world) * image, mine, (c * local + i) * image, image);
-                }
-            }
-            groups.add(Tensor.of(mine, crops * local, 3, t.dim(2), t.dim(3)));
-        }
-        return new MultiCropBatch(groups, local);
     }
 
     private static void write(Map<String, Tensor> weights, Path out) throws IOException {

@@ -100,8 +100,8 @@ class LaunchDataParallelTest {
         MultiCropBatch global = DataParallelWorker.globalBatch(8, 0);
         List<Map<String, Tensor>> expected = new ArrayList<>();
         for (int g = 0; g < 2; g++) {
-            MultiCropBatch images = merge(DataParallelWorker.shard(global, 2 * g, 4),
-                    DataParallelWorker.shard(global, 2 * g + 1, 4));
+            MultiCropBatch images = merge(global.shard(2 * g, 4),
+                    global.shard(2 * g + 1, 4));
             try (SwavModel one = Engines.byName("tensorflow").open(DataParallelWorker.DEF,
                     DataParallelWorker.settings(Collective.SINGLE, 4, 8, 0))) {
                 one.step(images, new StepPlan(0, 0.2, false, false));

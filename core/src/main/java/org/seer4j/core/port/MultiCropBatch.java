@@ -1,5 +1,6 @@
 package org.seer4j.core.port;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.seer4j.core.tensor.Tensor;
 
@@ -20,5 +21,32 @@ public record MultiCropBatch(List<Tensor> groups, int batchSize) {
 
     public int totalCrops() {
         return groups.stream().mapToInt(t -> t.dim(0) / batchSize).sum();
+    }
+
+    /**
+     * One data-parallel worker's part: images {@code rank}, {@code rank + world}, ... with every crop of each, as
+     * the data adapters deal a {@code Shard(rank, world)}; the batch size must divide by {@code world}.
+     */
+    public MultiCropBatch shard(int rank, int world) {
+        if (world < 1 || rank < 0 || rank >= world || batchSize % world != 0) {
+            throw new IllegalArgumentException("cannot deal worker " + rank + " of " + world + " a share of "
+                    + batchSize + " images");
+        }
+        int local = batchSize / world;
+        List<Tensor> shares = new ArrayList<>();
+        for (Tensor t : groups) {
+            int crops = t.dim(0) / batchSize;
+            int image = t.size() / t.dim(0);
+            float[] all = t.toArray();
+            float[] mine = new float[crops * local * image];
+            for (int crop = 0; crop < crops; crop++) {
+                for (int i = 0; i < local; i++) {
+                    System.arraycopy(all, (crop * batchSize + rank + i * world) * image, mine,
+                            (crop * local + i) * image, image);
+                }
+            }
+            shares.add(Tensor.of(mine, crops * local, t.dim(1), t.dim(2), t.dim(3)));
+        }
+        return new MultiCropBatch(shares, local);
     }
 }
