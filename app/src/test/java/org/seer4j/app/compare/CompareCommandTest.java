@@ -12,24 +12,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.app.Cli;
 import org.seer4j.app.Main;
+import org.seer4j.app.TinyConfig;
 import org.seer4j.data.json.Json;
 import picocli.CommandLine;
 
 /** {@code seer4j compare} on both real engines with a tiny network, and its refusals of bad input. */
 class CompareCommandTest {
     /** A 2-stage RegNetY of 8 and 16 channels, stem stride 1, on 16 and 8 pixel crops of the bundled sample. */
-    private static final String TINY = """
-            model: {arch: custom, depth: 2, w0: 8, wa: 8, wm: 2.0, group_width: 8, stem_stride: 1,
-                    head_dims: [16, 8], head_batch_norm: true}
-            views:
-              crops:
-                - {count: 2, size: 16, min_scale: 0.5, max_scale: 1.0}
-                - {count: 2, size: 8, min_scale: 0.2, max_scale: 0.5}
-              assign_crops: [0, 1]
+    private static final String TINY = TinyConfig.COMMON + """
             swav: {prototypes: 10, freeze_prototypes_iters: 1, sinkhorn_iterations: 3}
-            optim: {name: sgd, base_lr: 0.1, lr_batch_size: 8, warmup_steps: 1}
             train: {batch_size: 8, epochs: 0, steps: 3, seed: 3, log_every: 1}
-            data: {source: sample, workers: 1}
             backend: {name: djl, device: cpu, threads: 1}
             """;
 

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.app.Main;
+import org.seer4j.app.TinyConfig;
 
 /**
  * {@code seer4j launch --nproc 2 pretrain} on the TensorFlow engine: the two workers' run logs the losses of the
@@ -25,18 +26,9 @@ import org.seer4j.app.Main;
  * single process (another world size) to the same result.
  */
 class DistributedPretrainTest {
-    private static final String TINY = """
-            model: {arch: custom, depth: 2, w0: 8, wa: 8, wm: 2.0, group_width: 8, stem_stride: 1,
-                    head_dims: [16, 8], head_batch_norm: true}
-            views:
-              crops:
-                - {count: 2, size: 16, min_scale: 0.5, max_scale: 1.0}
-                - {count: 2, size: 8, min_scale: 0.2, max_scale: 0.5}
-              assign_crops: [0, 1]
+    private static final String TINY = TinyConfig.COMMON + """
             swav: {prototypes: 10, freeze_prototypes_iters: 2, sinkhorn_iterations: 3}
-            optim: {name: sgd, base_lr: 0.1, lr_batch_size: 8, warmup_steps: 1}
             train: {batch_size: 8, epochs: 0, steps: 4, seed: 3, log_every: 1, checkpoint_every: 2, keep_checkpoints: 2}
-            data: {source: sample, workers: 1}
             backend: {name: tensorflow, device: cpu, threads: 1}
             output: {report: false}
             """;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.app.Cli;
 import org.seer4j.app.Main;
+import org.seer4j.app.TinyConfig;
 import org.seer4j.app.config.ConfigLoader;
 import org.seer4j.app.run.MetricsLog;
 import org.seer4j.app.run.Pretraining;
@@ -39,18 +40,9 @@ import picocli.CommandLine;
  */
 class PretrainEndToEndTest {
     /** A 2-stage RegNetY of 8 and 16 channels on 16 and 8 pixel crops of the bundled sample. */
-    static final String TINY = """
-            model: {arch: custom, depth: 2, w0: 8, wa: 8, wm: 2.0, group_width: 8, stem_stride: 1,
-                    head_dims: [16, 8], head_batch_norm: true}
-            views:
-              crops:
-                - {count: 2, size: 16, min_scale: 0.5, max_scale: 1.0}
-                - {count: 2, size: 8, min_scale: 0.2, max_scale: 0.5}
-              assign_crops: [0, 1]
+    static final String TINY = TinyConfig.COMMON + """
             swav: {prototypes: 10, freeze_prototypes_iters: 2, sinkhorn_iterations: 3}
-            optim: {name: sgd, base_lr: 0.1, lr_batch_size: 8, warmup_steps: 1}
             train: {batch_size: 8, epochs: 0, steps: 6, seed: 3, log_every: 1, checkpoint_every: 3, keep_checkpoints: 2}
-            data: {source: sample, workers: 1}
             backend: {name: djl, device: cpu, threads: 1}
             eval: {protocol: knn, knn_k: 5, linear_epochs: 20}
             """;
