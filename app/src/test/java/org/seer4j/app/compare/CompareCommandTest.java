@@ -18,7 +18,7 @@ import picocli.CommandLine;
 
 /** {@code seer4j compare} on both real engines with a tiny network, and its refusals of bad input. */
 class CompareCommandTest {
-    /** A 2-stage RegNetY of 8 and 16 channels, stem stride 1, on 16 and 8 pixel crops of the bundled sample. */
+    /** {@link TinyConfig}'s network for 3 steps; {@code --backends} picks the engines. */
     private static final String TINY = TinyConfig.COMMON + """
             swav: {prototypes: 10, freeze_prototypes_iters: 1, sinkhorn_iterations: 3}
             train: {batch_size: 8, epochs: 0, steps: 3, seed: 3, log_every: 1}

@@ -39,7 +39,7 @@ import picocli.CommandLine;
  * files they leave, resume equality, stopping, bad configs and bad images.
  */
 class PretrainEndToEndTest {
-    /** A 2-stage RegNetY of 8 and 16 channels on 16 and 8 pixel crops of the bundled sample. */
+    /** {@link TinyConfig}'s network for 6 steps on DJL, a checkpoint every 3. */
     static final String TINY = TinyConfig.COMMON + """
             swav: {prototypes: 10, freeze_prototypes_iters: 2, sinkhorn_iterations: 3}
             train: {batch_size: 8, epochs: 0, steps: 6, seed: 3, log_every: 1, checkpoint_every: 3, keep_checkpoints: 2}

@@ -1,5 +1,6 @@
 package org.seer4j.core.port;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.seer4j.core.tensor.Tensor;
@@ -37,12 +38,12 @@ public record MultiCropBatch(List<Tensor> groups, int batchSize) {
         for (Tensor t : groups) {
             int crops = t.dim(0) / batchSize;
             int image = t.size() / t.dim(0);
-            float[] all = t.toArray();
+            // Read this worker's images straight from the group's data: no copy of the whole group first.
+            FloatBuffer all = t.buffer();
             float[] mine = new float[crops * local * image];
             for (int crop = 0; crop < crops; crop++) {
                 for (int i = 0; i < local; i++) {
-                    System.arraycopy(all, (crop * batchSize + rank + i * world) * image, mine,
-                            (crop * local + i) * image, image);
+                    all.get((crop * batchSize + rank + i * world) * image, mine, (crop * local + i) * image, image);
                 }
             }
             shares.add(Tensor.of(mine, crops * local, t.dim(1), t.dim(2), t.dim(3)));
