@@ -45,7 +45,7 @@ public record BenchWorkload(ModelDefinition model, EngineSettings settings, List
     public BenchWorkload withCollective(Collective collective, int syncBnGroupSize) {
         EngineSettings s = settings;
         return new BenchWorkload(model, new EngineSettings(s.device(), s.threads(), s.seed(), s.swav(), s.optim(),
-                s.views(), s.batchSize(), collective, syncBnGroupSize), crops, batch);
+                s.views(), s.batchSize(), collective, syncBnGroupSize, s.activationCheckpointing()), crops, batch);
     }
 
     /** Multiply-accumulates of one image's crops through trunk, head and prototypes (the core's count). */

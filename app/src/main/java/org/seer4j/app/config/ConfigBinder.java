@@ -207,8 +207,9 @@ final class ConfigBinder {
         double trust = s.number("lars_trust", d.larsTrust());
         boolean clip = s.bool("lars_clip", d.larsClip());
         boolean exclude = s.bool("lars_exclude_bias_and_norm", d.larsExcludeBiasAndNorm());
+        String stateDtype = s.choice("state_dtype", OptimConfig.STATE_DTYPES, d.stateDtype());
         return construct(() -> new OptimConfig(name, momentum, wd, baseLr, lrBatch, startLr, finalRatio, warmup, trust,
-                clip, exclude));
+                clip, exclude, stateDtype));
     }
 
     private TrainConfig train(Section s) {
@@ -220,7 +221,8 @@ final class ConfigBinder {
         int logEvery = s.integer("log_every", d.logEvery());
         int checkpointEvery = s.integer("checkpoint_every", d.checkpointEvery());
         int keep = s.integer("keep_checkpoints", d.keepCheckpoints());
-        return construct(() -> new TrainConfig(batch, epochs, steps, seed, logEvery, checkpointEvery, keep));
+        boolean recompute = s.bool("activation_checkpointing", d.activationCheckpointing());
+        return construct(() -> new TrainConfig(batch, epochs, steps, seed, logEvery, checkpointEvery, keep, recompute));
     }
 
     private DataConfig data(Section s) {

@@ -35,9 +35,9 @@ public final class ConfigKeys {
         s.put("swav", List.of("prototypes", "temperature", "epsilon", "sinkhorn_iterations", "queue_length",
                 "queue_start_iteration", "freeze_prototypes_iters"));
         s.put("optim", List.of("name", "momentum", "weight_decay", "base_lr", "lr_batch_size", "warmup_start_lr",
-                "final_lr_ratio", "warmup_steps", "lars_trust", "lars_clip", "lars_exclude_bias_and_norm"));
+                "final_lr_ratio", "warmup_steps", "lars_trust", "lars_clip", "lars_exclude_bias_and_norm", "state_dtype"));
         s.put("train", List.of("batch_size", "epochs", "steps", "seed", "log_every", "checkpoint_every",
-                "keep_checkpoints"));
+                "keep_checkpoints", "activation_checkpointing"));
         s.put("data", List.of("source", "path", "labels", "labelled", "workers"));
         s.put("backend", List.of("name", "device", "threads", "sync_bn_group_size"));
         s.put("eval", List.of("protocol", "knn_k", "knn_temperature", "linear_epochs", "test_fraction"));

@@ -134,6 +134,7 @@ public final class ConfigWriter {
         key("lars_trust", o.larsTrust());
         key("lars_clip", o.larsClip());
         key("lars_exclude_bias_and_norm", o.larsExcludeBiasAndNorm());
+        key("state_dtype", string(o.stateDtype()));
     }
 
     private void train(TrainConfig t) {
@@ -145,6 +146,7 @@ public final class ConfigWriter {
         key("log_every", t.logEvery());
         key("checkpoint_every", t.checkpointEvery());
         key("keep_checkpoints", t.keepCheckpoints());
+        key("activation_checkpointing", t.activationCheckpointing());
     }
 
     private void data(DataConfig d) {

@@ -16,12 +16,23 @@ import java.util.List;
  * @param larsTrust          LARC trust coefficient
  * @param larsClip           LARC clip mode (min(local/global, 1)) instead of scale mode
  * @param larsExcludeBiasAndNorm biases and BN parameters get no LARC scaling and no weight decay
+ * @param stateDtype         dtype of the optimiser's per-parameter state (momentum): {@code float32} or
+ *                           {@code bfloat16} (half the memory; the weights and the update stay float32)
  */
 public record OptimConfig(String name, double momentum, double weightDecay, double baseLr, int lrBatchSize,
                           double warmupStartLr, double finalLrRatio, long warmupSteps, double larsTrust,
-                          boolean larsClip, boolean larsExcludeBiasAndNorm) {
+                          boolean larsClip, boolean larsExcludeBiasAndNorm, String stateDtype) {
 
     public static final List<String> NAMES = List.of("sgd", "lars");
+    public static final List<String> STATE_DTYPES = List.of("float32", "bfloat16");
+
+    /** Settings with float32 optimiser state. */
+    public OptimConfig(String name, double momentum, double weightDecay, double baseLr, int lrBatchSize,
+                       double warmupStartLr, double finalLrRatio, long warmupSteps, double larsTrust,
+                       boolean larsClip, boolean larsExcludeBiasAndNorm) {
+        this(name, momentum, weightDecay, baseLr, lrBatchSize, warmupStartLr, finalLrRatio, warmupSteps, larsTrust,
+                larsClip, larsExcludeBiasAndNorm, "float32");
+    }
 
     public OptimConfig {
         Check.oneOf("optim.name", name, NAMES);
@@ -35,10 +46,11 @@ public record OptimConfig(String name, double momentum, double weightDecay, doub
         }
         Check.nonNegative("optim.warmup_steps", warmupSteps);
         Check.positive("optim.lars_trust", larsTrust);
+        Check.oneOf("optim.state_dtype", stateDtype, STATE_DTYPES);
     }
 
     public static OptimConfig defaults() {
-        return new OptimConfig("lars", 0.9, 1e-6, 0.3, 256, 0.0, 0.001, 0, 0.001, false, true);
+        return new OptimConfig("lars", 0.9, 1e-6, 0.3, 256, 0.0, 0.001, 0, 0.001, false, true, "float32");
     }
 
     /** The peak learning rate for a global batch of {@code batchSize} images. */

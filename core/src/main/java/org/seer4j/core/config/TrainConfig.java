@@ -10,9 +10,17 @@ package org.seer4j.core.config;
  * @param logEvery         steps between metric records
  * @param checkpointEvery  steps between checkpoints (0: only at the end)
  * @param keepCheckpoints  how many recent checkpoints to keep
+ * @param activationCheckpointing keep only each trunk stage's input during forward and recompute the stage's
+ *                         activations during backward (less memory, about one more forward pass of time)
  */
 public record TrainConfig(int batchSize, int epochs, long steps, long seed, int logEvery, int checkpointEvery,
-                          int keepCheckpoints) {
+                          int keepCheckpoints, boolean activationCheckpointing) {
+
+    /** Settings without activation checkpointing. */
+    public TrainConfig(int batchSize, int epochs, long steps, long seed, int logEvery, int checkpointEvery,
+                       int keepCheckpoints) {
+        this(batchSize, epochs, steps, seed, logEvery, checkpointEvery, keepCheckpoints, false);
+    }
 
     public TrainConfig {
         Check.positive("train.batch_size", batchSize);

@@ -7,10 +7,18 @@ import org.seer4j.core.config.ViewsConfig;
 /**
  * How an engine should run a model: device ({@code auto|cpu|gpu}), intra-op threads (0: engine default), the seed
  * of the initial weights, the objective and optimiser settings the training step follows, the data-parallel
- * workers, and how many of them share BN statistics ({@code syncBnGroupSize}, 0: all of them).
+ * workers, how many of them share BN statistics ({@code syncBnGroupSize}, 0: all of them), and whether the trunk
+ * recomputes each stage's activations during backward instead of keeping them ({@code activationCheckpointing}).
  */
 public record EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,
-                             ViewsConfig views, int batchSize, Collective collective, int syncBnGroupSize) {
+                             ViewsConfig views, int batchSize, Collective collective, int syncBnGroupSize,
+                             boolean activationCheckpointing) {
+
+    /** Settings that keep every activation for backward. */
+    public EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,
+                          ViewsConfig views, int batchSize, Collective collective, int syncBnGroupSize) {
+        this(device, threads, seed, swav, optim, views, batchSize, collective, syncBnGroupSize, false);
+    }
 
     /** Settings whose training-mode BN spans every worker. */
     public EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,

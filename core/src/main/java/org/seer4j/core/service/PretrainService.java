@@ -130,7 +130,7 @@ public final class PretrainService implements PretrainUseCase {
     static EngineSettings settings(RunConfig config, Collective collective) {
         return new EngineSettings(config.backend().device(), config.backend().threads(), config.train().seed(),
                 config.swav(), config.optim(), config.views(), config.train().batchSize() / collective.worldSize(),
-                collective, config.backend().syncBnGroupSize());
+                collective, config.backend().syncBnGroupSize(), config.train().activationCheckpointing());
     }
 
     /** Whether the engine's queue is full before {@code iteration}: it took a batch at every earlier filling step. */
