@@ -3,6 +3,7 @@ package org.seer4j.app.log;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.Context;
 import org.seer4j.app.progress.Terminal;
 
 /**
@@ -11,7 +12,7 @@ import org.seer4j.app.progress.Terminal;
  * Writes to the current {@code System.err} at each record, so a redirected stream (tests) receives it.
  */
 final class TerminalAppender extends AppenderBase<ILoggingEvent> {
-    static final String PATTERN = "%d{HH:mm:ss} %level %logger{0}: %msg%n";
+    static final String PATTERN = "%d{HH:mm:ss} %level %name: %msg%n";
 
     private PatternLayout brief;
     private PatternLayout full;
@@ -23,14 +24,16 @@ final class TerminalAppender extends AppenderBase<ILoggingEvent> {
 
     @Override
     public void start() {
-        brief = layout(PATTERN + "%nopex");
-        full = layout(PATTERN);
+        brief = layout(getContext(), PATTERN + "%nopex");
+        full = layout(getContext(), PATTERN);
         super.start();
     }
 
-    private PatternLayout layout(String pattern) {
+    /** A started layout of {@code pattern}, which may use {@code %name} ({@link LoggerName}). */
+    static PatternLayout layout(Context context, String pattern) {
         PatternLayout l = new PatternLayout();
-        l.setContext(getContext());
+        l.setContext(context);
+        l.getInstanceConverterMap().put("name", LoggerName::new);
         l.setPattern(pattern);
         l.start();
         return l;
