@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.seer4j.app.Failure;
 import org.seer4j.app.UserException;
 import org.seer4j.app.WorkerFailedException;
@@ -37,6 +39,18 @@ public final class LaunchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(LaunchCommand.class);
     /** How a seer4j command reports its failure (see Cli): the line launch repeats when that rank fails. */
     private static final String ERROR_PREFIX = "seer4j: ";
+    /**
+     * TensorFlow's native log lines (the collective's gRPC server, graph passes; before absl is initialised the
+     * time reads {@code 00:00:<epoch seconds>}). TF 2.18 logs them through absl
+     * before absl::InitializeLog(), which writes to stderr whatever TF_CPP_MIN_LOG_LEVEL says; launch turns them
+     * into records of {@link #NATIVE}, shown like any engine's (WARN and up; INFO with --verbose).
+     */
+    private static final Pattern NATIVE_LINE = Pattern.compile(
+            "([IWEF])\\d{4} \\d\\d:\\d\\d:\\d+\\.\\d+\\s+\\d+ \\S+:\\d+] .*"
+                    + "|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+: ([IWEF]) \\S+:\\d+] .*");
+    private static final String ABSL_PREAMBLE =
+            "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR";
+    private static final Logger NATIVE = LoggerFactory.getLogger("org.tensorflow.native");
 
     @Option(names = "--nproc", required = true, description = "number of worker processes")
     int nproc;
@@ -150,6 +164,25 @@ public final class LaunchCommand implements Callable<Integer> {
         return cmd;
     }
 
+    /** Logs {@code line} as a record when it is one of TensorFlow's native log lines; false when it is not. */
+    private static boolean nativeRecord(String message, String line) {
+        if (line.equals(ABSL_PREAMBLE)) {
+            NATIVE.debug(message);
+            return true;
+        }
+        Matcher m = NATIVE_LINE.matcher(line);
+        if (!m.matches()) {
+            return false;
+        }
+        String severity = m.group(1) != null ? m.group(1) : m.group(2);
+        switch (severity) {
+            case "I" -> NATIVE.info(message);
+            case "W" -> NATIVE.warn(message);
+            default -> NATIVE.error(message);
+        }
+        return true;
+    }
+
     /** Copies a worker's output, each line prefixed with its rank, remembering the last error line it printed. */
     private static Thread pump(InputStream in, int rank, AtomicReferenceArray<String> lastErrors, PrintStream out) {
         String prefix = "[rank " + rank + "] ";
@@ -158,6 +191,9 @@ public final class LaunchCommand implements Callable<Integer> {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (line.startsWith(ERROR_PREFIX)) {
                         lastErrors.set(rank, line.substring(ERROR_PREFIX.length()));
+                    }
+                    if (nativeRecord(prefix + line, line)) {
+                        continue;
                     }
                     synchronized (out) {
                         out.println(prefix + line);
