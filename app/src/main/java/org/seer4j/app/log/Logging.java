@@ -16,8 +16,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * java.util.logging through {@link SLF4JBridgeHandler}, {@code System.Logger} through slf4j-jdk-platform-logging,
  * JavaCPP (TensorFlow's loader) through its {@code slf4j} logger. The console shows one line per record above the
  * progress bar ({@link TerminalAppender}, {@link ConsolePolicy}); a run's folder gets the full log in
- * {@code log.txt}. TensorFlow's native (C++) logging cannot be reached from Java: it obeys
- * {@code TF_CPP_MIN_LOG_LEVEL}, which the launcher and {@code seer4j launch} set for their processes.
+ * {@code log.txt}. TensorFlow's native (C++) logging cannot be reached from Java: most of it obeys
+ * {@code TF_CPP_MIN_LOG_LEVEL}, which the launcher and {@code seer4j launch} set for their processes; the few
+ * lines TF 2.18 logs through absl before absl is initialised ignore it ({@code seer4j launch} turns its workers'
+ * into records; a single TensorFlow process prints two such lines once, see docs/library.md).
  */
 public final class Logging {
     public static final String RUN_LOG = "log.txt";
