@@ -18,6 +18,8 @@ import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.service.ProgressListener;
 import org.seer4j.core.usecase.EvaluateUseCase;
 import org.seer4j.core.usecase.EvaluateUseCase.Result;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Spec;
                 "In a run folder, eval writes eval.json (or eval-random-init.json) and neighbours.json, and draws "
                         + "report.html again with the results and the nearest-neighbour grid."})
 public final class EvalCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(EvalCommand.class);
     @Option(names = "--checkpoint", paramLabel = "CKPT",
             description = "A checkpoint file, a run's checkpoints/ folder or the run folder (latest checkpoint).")
     Path checkpoint;
@@ -79,7 +82,7 @@ public final class EvalCommand implements Callable<Integer> {
                 if (!randomInit) JsonFiles.write(folder.get().resolve(RunReports.NEIGHBOURS), NeighbourGrid.of(r.neighbours()));
                 if (RunReports.redraw(folder.get())) out.println("report: " + folder.get().resolve(RunFolder.REPORT));
             } catch (IOException e) {
-                out.println("seer4j: could not redraw the report: " + e.getMessage());
+                LOG.warn("could not redraw the report: {}", e.getMessage(), e);
             }
         }
         out.flush();

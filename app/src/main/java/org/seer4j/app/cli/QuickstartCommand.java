@@ -20,6 +20,8 @@ import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.usecase.EvaluateUseCase;
 import org.seer4j.core.usecase.EvaluateUseCase.Result;
 import org.seer4j.core.usecase.PretrainUseCase.Summary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Spec;
                 "Writes everything pretrain writes plus eval.json, eval-random-init.json and neighbours.json into the run "
                         + "folder, and adds the evaluation to report.html."})
 public final class QuickstartCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(QuickstartCommand.class);
     static final Path DEFAULT_CONFIG = Path.of("configs", "quickstart.yaml");
 
     @Mixin
@@ -74,7 +77,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         try {
             if (RunReports.redraw(dir)) w.println("report: " + dir.resolve(RunFolder.REPORT));
         } catch (IOException e) {
-            w.println("seer4j: could not redraw the report: " + e.getMessage());
+            LOG.warn("could not redraw the report: {}", e.getMessage(), e);
         }
         w.flush();
         return 0;
