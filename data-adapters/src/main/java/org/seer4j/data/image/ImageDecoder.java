@@ -24,8 +24,10 @@ import javax.imageio.stream.ImageInputStream;
 import org.seer4j.core.image.RgbImage;
 
 /**
- * Decodes JPEG, PNG, GIF and BMP files to 8-bit RGB through ImageIO (with TwelveMonkeys' JPEG reader for CMYK,
- * YCCK and other JPEGs the JDK rejects), and classifies every failure as a {@link SkipReason}.
+ * Decodes JPEG, PNG, GIF and BMP files to 8-bit RGB, and classifies every failure as a {@link SkipReason}.
+ * Common JPEGs (8-bit gray or YCbCr, complete) go to libjpeg-turbo ({@link TurboJpeg}); everything else, and
+ * every JPEG when libjpeg-turbo's natives are missing, to ImageIO (with TwelveMonkeys' JPEG reader for CMYK,
+ * YCCK and other JPEGs the JDK rejects).
  *
  * <p>Conversions follow PIL's {@code convert("RGB")}: alpha is dropped (not composited), gray is replicated
  * without gamma change (Java's {@code getRGB} would brighten linear gray), 16-bit samples keep their high byte,
@@ -57,9 +59,56 @@ public final class ImageDecoder {
         this.maxFileBytes = maxFileBytes;
     }
 
-    /** The decoded image or why not; {@code id} and {@code label} go into the result. */
+    /** The decoded image or why not. */
     public Result decode(Path file) {
-        byte[] bytes;
+        Object bytes = read(file);
+        return bytes instanceof Result skip ? skip : decode((byte[]) bytes);
+    }
+
+    /**
+     * The file ready for the pipeline: a common JPEG with its header read and its decoding deferred (so it can
+     * be decoded at the size its crops need), anything else decoded now; or why it is skipped.
+     */
+    public Loaded<EncodedImage> prepare(Path file, String id, int label) {
+        Object bytes = read(file);
+        if (bytes instanceof Result skip) {
+            return Loaded.skipped(skip.reason(), skip.detail());
+        }
+        return prepare((byte[]) bytes, id, label);
+    }
+
+    /** Like {@link #prepare(Path, String, int)} for bytes already read (a tar member). */
+    public Loaded<EncodedImage> prepare(byte[] bytes, String id, int label) {
+        JpegHeader header = turboCandidate(bytes);
+        if (header != null) {
+            return Loaded.of(EncodedImage.jpeg(id, label, bytes, header, ExifOrientation.of(bytes), this));
+        }
+        Result r = decode(bytes);
+        if (!r.ok()) {
+            return Loaded.skipped(r.reason(), r.detail());
+        }
+        return Loaded.of(EncodedImage.decoded(new org.seer4j.core.image.SourceImage(id, r.image(), label)));
+    }
+
+    /**
+     * The header of a JPEG that libjpeg-turbo can decode directly, else null: 8-bit gray or YCbCr, within the
+     * pixel limit, and complete (a JPEG without its end marker goes to ImageIO, which reports the truncation
+     * that libjpeg-turbo would paper over with gray).
+     */
+    private JpegHeader turboCandidate(byte[] bytes) {
+        if (!TurboJpeg.available()) {
+            return null;
+        }
+        JpegHeader h = JpegHeader.read(bytes);
+        if (h == null || !h.common() || (long) h.width() * h.height() > maxPixels
+                || !hasEndMarker(bytes, "jpeg")) {
+            return null;
+        }
+        return h;
+    }
+
+    /** The file's bytes, or a skip {@link Result} saying why they cannot be had. */
+    private Object read(Path file) {
         try {
             long size = Files.size(file);
             if (size == 0) {
@@ -68,7 +117,7 @@ public final class ImageDecoder {
             if (size > maxFileBytes) {
                 return Result.skip(SkipReason.TOO_LARGE, size + " bytes > limit " + maxFileBytes);
             }
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (AccessDeniedException e) {
             return Result.skip(SkipReason.UNREADABLE, "permission denied");
         } catch (NoSuchFileException e) {
@@ -83,7 +132,6 @@ public final class ImageDecoder {
         } catch (OutOfMemoryError e) {
             return Result.skip(SkipReason.TOO_LARGE, "file does not fit in memory");
         }
-        return decode(bytes);
     }
 
     static boolean isLinkLoop(FileSystemException e) {
@@ -91,8 +139,19 @@ public final class ImageDecoder {
         return r.contains("too many levels of symbolic links") || r.contains("loop");
     }
 
-    /** Decodes a whole file's bytes. */
+    /** Decodes a whole file's bytes: common JPEGs through libjpeg-turbo, the rest through ImageIO. */
     public Result decode(byte[] bytes) {
+        if (bytes.length > 0 && turboCandidate(bytes) != null) {
+            RgbImage rgb = TurboJpeg.decode(bytes, 1);
+            if (rgb != null) {
+                return new Result(ExifOrientation.apply(rgb, ExifOrientation.of(bytes)), null, null);
+            }
+        }
+        return decodeWithImageIo(bytes);
+    }
+
+    /** Decodes through ImageIO only (JDK readers, TwelveMonkeys), classifying any failure. */
+    Result decodeWithImageIo(byte[] bytes) {
         if (bytes.length == 0) {
             return Result.skip(SkipReason.EMPTY, "empty file");
         }
