@@ -94,11 +94,11 @@ public final class BenchDataCommand implements Callable<Integer> {
 
     static String table(String source, List<PipelineBenchmark.Result> results) {
         StringBuilder b = new StringBuilder("data: ").append(source).append('\n');
-        b.append(String.format(Locale.ROOT, "%-12s %7s %8s %10s %10s %s%n", "recipe", "workers", "images",
-                "images/s", "crops/s", "skipped"));
+        b.append(String.format(Locale.ROOT, "%-12s %7s %8s %10s %10s %14s %s%n", "recipe", "workers", "images",
+                "images/s", "crops/s", "images/cpu-s", "skipped"));
         for (PipelineBenchmark.Result r : results) {
-            b.append(String.format(Locale.ROOT, "%-12s %7d %8d %10.1f %10.1f %s%n", r.recipe(), r.workers(),
-                    r.images(), r.imagesPerSecond(), r.cropsPerSecond(), r.skipped()));
+            b.append(String.format(Locale.ROOT, "%-12s %7d %8d %10.1f %10.1f %14.1f %s%n", r.recipe(), r.workers(),
+                    r.images(), r.imagesPerSecond(), r.cropsPerSecond(), r.imagesPerCpuSecond(), r.skipped()));
         }
         return b.toString();
     }
@@ -109,8 +109,10 @@ public final class BenchDataCommand implements Callable<Integer> {
             PipelineBenchmark.Result r = results.get(i);
             b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                     "{\"recipe\":%s,\"workers\":%d,\"images\":%d,\"crops\":%d,\"seconds\":%.4f,"
-                            + "\"images_per_second\":%.2f,\"crops_per_second\":%.2f,\"skipped\":%d}",
-                    quote(r.recipe()), r.workers(), r.images(), r.crops(), r.seconds(), r.imagesPerSecond(),
+                            + "\"cpu_seconds\":%.4f,\"images_per_second\":%.2f,\"images_per_cpu_second\":%.2f,"
+                            + "\"crops_per_second\":%.2f,\"skipped\":%d}",
+                    quote(r.recipe()), r.workers(), r.images(), r.crops(), r.seconds(), r.cpuSeconds(),
+                    r.imagesPerSecond(), r.imagesPerCpuSecond(),
                     r.cropsPerSecond(), r.skipped().values().stream().mapToLong(Long::longValue).sum()));
         }
         return b.append("]}\n").toString();

@@ -232,7 +232,9 @@ final class ConfigBinder {
         String labels = s.string("labels", d.labels());
         boolean labelled = s.bool("labelled", d.labelled());
         int workers = s.integer("workers", d.workers());
-        return construct(() -> new DataConfig(source, path, labels, labelled, workers));
+        String labelsFrom = s.string("labels_from", d.labelsFrom());
+        int shuffleBuffer = s.integer("shuffle_buffer", d.shuffleBuffer());
+        return construct(() -> new DataConfig(source, path, labels, labelled, workers, labelsFrom, shuffleBuffer));
     }
 
     private BackendConfig backend(Section s) {

@@ -38,7 +38,7 @@ public final class ConfigKeys {
                 "final_lr_ratio", "warmup_steps", "lars_trust", "lars_clip", "lars_exclude_bias_and_norm", "state_dtype"));
         s.put("train", List.of("batch_size", "epochs", "steps", "seed", "log_every", "checkpoint_every",
                 "keep_checkpoints", "activation_checkpointing"));
-        s.put("data", List.of("source", "path", "labels", "labelled", "workers"));
+        s.put("data", List.of("source", "path", "labels", "labelled", "workers", "labels_from", "shuffle_buffer"));
         s.put("backend", List.of("name", "device", "threads", "sync_bn_group_size"));
         s.put("eval", List.of("protocol", "knn_k", "knn_temperature", "linear_epochs", "test_fraction"));
         s.put("output", List.of("dir", "metrics", "report"));

@@ -156,6 +156,8 @@ public final class ConfigWriter {
         key("labels", string(d.labels()));
         key("labelled", d.labelled());
         key("workers", d.workers());
+        key("labels_from", string(d.labelsFrom()));
+        key("shuffle_buffer", d.shuffleBuffer());
     }
 
     private void backend(BackendConfig b) {
