@@ -13,6 +13,7 @@ import org.seer4j.app.cli.LaunchCommand;
 import org.seer4j.app.cli.PretrainCommand;
 import org.seer4j.app.cli.QuickstartCommand;
 import org.seer4j.app.cli.RegnetCommand;
+import org.seer4j.app.cli.ShardCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
                 RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
                 BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class,
-                CompareCommand.class})
+                CompareCommand.class, ShardCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -12,6 +12,8 @@ import org.seer4j.core.port.ImageSource;
 import org.seer4j.data.image.FolderSource;
 import org.seer4j.data.image.IdxSource;
 import org.seer4j.data.views.PipelineBenchmark;
+import org.seer4j.data.webdataset.WebDatasetSource;
+import org.seer4j.core.config.DataConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
                 + "2x96+4x48) on a folder of images.")
 public final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "Folder of images (searched recursively), or 'sample' for the bundled Fashion-MNIST.")
+            description = "Folder of images (searched recursively), WebDataset shards (a .tar file, a brace pattern "
+                    + "or glob of them, or a folder holding only .tar files), or 'sample' for the bundled Fashion-MNIST.")
     String data;
 
     @Option(names = "--workers", paramLabel = "N", description = "Decoding/augmentation threads (default: ${DEFAULT-VALUE}).")
@@ -86,10 +89,36 @@ public final class BenchDataCommand implements Callable<Integer> {
             return IdxSource.sample(true);
         }
         Path p = Path.of(data);
+        if (shards(data)) {
+            try {
+                return new WebDatasetSource(data, null, DataConfig.DEFAULT_SHUFFLE_BUFFER);
+            } catch (java.io.IOException e) {
+                throw new UserException("--data " + data + ": " + e.getMessage(), e);
+            }
+        }
         if (!Files.isDirectory(p)) {
             throw new UserException("--data " + data + " is not a folder");
         }
         return FolderSource.folder(p).build();
+    }
+
+    /** Shards: a .tar file or pattern, or a folder whose files are all .tar. */
+    static boolean shards(String data) {
+        if (data.toLowerCase(java.util.Locale.ROOT).endsWith(".tar")) {
+            return true;
+        }
+        Path p = Path.of(data);
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(p)) {
+            List<Path> files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .toList();
+            return !files.isEmpty() && files.stream().allMatch(f -> f.getFileName().toString()
+                    .toLowerCase(java.util.Locale.ROOT).endsWith(".tar") || f.getFileName().toString().equals("classes.txt"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     static String table(String source, List<PipelineBenchmark.Result> results) {
