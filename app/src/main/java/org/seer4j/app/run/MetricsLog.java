@@ -37,7 +37,8 @@ public final class MetricsLog {
             }
             if (parsed instanceof Map<?, ?> m && m.get("step") instanceof Number step) {
                 byStep.put(step.longValue(), new MetricsRecord(step.longValue(), number(m, "epoch"),
-                        real(m, "loss"), real(m, "lr"), real(m, "images_per_second"), skipped(m.get("skipped"))));
+                        real(m, "loss"), real(m, "lr"), real(m, "images_per_second"), skipped(m.get("skipped")),
+                        real(m, "data_wait_ms")));
             }
         }
         return new ArrayList<>(byStep.values());

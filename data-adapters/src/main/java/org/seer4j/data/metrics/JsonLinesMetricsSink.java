@@ -30,6 +30,7 @@ public final class JsonLinesMetricsSink extends LineFileSink {
         b.append(",\"loss\":").append(number(r.loss()));
         b.append(",\"lr\":").append(number(r.lr()));
         b.append(",\"images_per_second\":").append(number(r.imagesPerSecond()));
+        b.append(",\"data_wait_ms\":").append(number(r.dataWaitMs()));
         b.append(",\"skipped\":{");
         boolean first = true;
         for (Map.Entry<String, Long> e : new TreeMap<>(r.skipped()).entrySet()) {
