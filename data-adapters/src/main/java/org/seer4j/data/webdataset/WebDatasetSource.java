@@ -40,7 +40,7 @@ public final class WebDatasetSource implements EncodedSource {
     private static final Logger LOG = Logger.getLogger(WebDatasetSource.class.getName());
     /** Image members in the order they are looked for. */
     public static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "webp", "gif", "bmp",
-            "tif", "tiff");
+            "tif", "tiff", "avif", "heic", "heif", "svg", "jxl");
 
     private final String spec;
     private final List<Path> shards;
