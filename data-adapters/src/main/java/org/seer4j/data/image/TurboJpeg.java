@@ -1,6 +1,7 @@
 package org.seer4j.data.image;
 
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -18,7 +19,7 @@ import org.seer4j.core.image.RgbImage;
  * orientation is not applied here (the caller applies it the same way for every decoder).
  */
 public final class TurboJpeg {
-    private static final Logger LOG = Logger.getLogger(TurboJpeg.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TurboJpeg.class);
     private static final boolean AVAILABLE = load();
 
     private TurboJpeg() {
@@ -32,7 +33,7 @@ public final class TurboJpeg {
             opencv_core.setNumThreads(0); // decode on the calling thread only: workers are the parallelism
             return true;
         } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError: no natives for this platform
-            LOG.warning("libjpeg-turbo (OpenCV) unavailable, JPEGs are decoded by ImageIO: " + e);
+            LOG.warn("libjpeg-turbo (OpenCV) unavailable, JPEGs are decoded by ImageIO: " + e);
             return false;
         }
     }

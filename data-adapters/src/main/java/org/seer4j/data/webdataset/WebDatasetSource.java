@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.seer4j.core.image.Shard;
 import org.seer4j.core.image.SourceImage;
 import org.seer4j.core.port.ImageStream;
@@ -37,7 +38,7 @@ import org.seer4j.data.random.Rng;
  * ({@code not_an_image}), undecodable, or cut short by the end of the shard ({@code truncated}).
  */
 public final class WebDatasetSource implements EncodedSource {
-    private static final Logger LOG = Logger.getLogger(WebDatasetSource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(WebDatasetSource.class);
     /** Image members in the order they are looked for. */
     public static final List<String> IMAGE_EXTENSIONS = List.of("jpg", "jpeg", "png", "webp", "gif", "bmp",
             "tif", "tiff", "avif", "heic", "heif", "svg", "jxl");
@@ -115,7 +116,7 @@ public final class WebDatasetSource implements EncodedSource {
             mine.add(order.get(i));
         }
         if (mine.isEmpty() && shard.index() == 0) {
-            LOG.warning(describe() + ": fewer shards than readers (" + shard.count() + "); some read nothing");
+            LOG.warn(describe() + ": fewer shards than readers (" + shard.count() + "); some read nothing");
         }
         return new Reader(mine, Rng.of(seed, epoch, shard.index(), 0xb0ff), shard, startPosition);
     }
@@ -152,7 +153,7 @@ public final class WebDatasetSource implements EncodedSource {
                 if (current != null) {
                     if (current.failure() != null) {
                         skipped.merge(SkipReason.CORRUPT.key(), 1L, Long::sum);
-                        LOG.warning(current.failure());
+                        LOG.warn(current.failure());
                     }
                     current.close();
                     current = null;
@@ -203,8 +204,7 @@ public final class WebDatasetSource implements EncodedSource {
                     pendingPosition = p;
                 } else {
                     skipped.merge(l.reason().key(), 1L, Long::sum);
-                    LOG.fine(() -> "skipped " + s.shard() + ":" + s.key() + ": " + l.reason().key() + " ("
-                            + l.detail() + ")");
+                    LOG.debug("skipped {}:{}: {} ({})", s.shard(), s.key(), l.reason().key(), l.detail());
                 }
             }
             return pending != null;
