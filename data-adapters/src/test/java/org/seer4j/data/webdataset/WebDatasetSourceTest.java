@@ -225,4 +225,16 @@ class WebDatasetSourceTest {
             assertThat(rest.get(i).groups()).isEqualTo(all.get(i + 2).groups());
         }
     }
+
+    @Test
+    void theDataSectionOpensShardsWithItsLabelsAndShuffleBuffer() throws IOException {
+        Path out = tmp.resolve("shards");
+        ShardWriter.write(labelledFolder(6), out, 2, true);
+        org.seer4j.core.config.DataConfig d = new org.seer4j.core.config.DataConfig("webdataset",
+                out + "/shard-{000000..000002}.tar", null, false, 1, "cls", 2);
+        org.seer4j.core.port.ImageSource src = new org.seer4j.data.DataAdapters().imageSource(d);
+        assertThat(src).isInstanceOf(WebDatasetSource.class);
+        List<SourceImage> all = readAll(src.open(1, 0));
+        assertThat(all).hasSize(6).allMatch(img -> img.label() == img.image().red(0, 0) / 20 % 2);
+    }
 }
