@@ -13,6 +13,7 @@ import org.seer4j.app.cli.LaunchCommand;
 import org.seer4j.app.cli.PretrainCommand;
 import org.seer4j.app.cli.QuickstartCommand;
 import org.seer4j.app.cli.RegnetCommand;
+import org.seer4j.app.cli.ShardCommand;
 import org.seer4j.app.log.Logging;
 import org.seer4j.app.log.Verbosity;
 import picocli.CommandLine;
@@ -29,7 +30,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
                 RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
                 BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class,
-                CompareCommand.class})
+                CompareCommand.class, ShardCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

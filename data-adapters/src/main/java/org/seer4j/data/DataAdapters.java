@@ -17,6 +17,7 @@ import org.seer4j.core.port.ImageSource;
 import org.seer4j.core.port.MetricsSink;
 import org.seer4j.data.checkpoint.FileCheckpointStore;
 import org.seer4j.data.image.FolderSource;
+import org.seer4j.data.webdataset.WebDatasetSource;
 import org.seer4j.data.image.IdxSource;
 import org.seer4j.data.metrics.CompositeMetricsSink;
 import org.seer4j.data.metrics.CsvMetricsSink;
@@ -53,6 +54,7 @@ public final class DataAdapters {
                     }
                     yield FolderSource.folder(p).optLabelled(data.labelled()).build();
                 }
+                case "webdataset" -> new WebDatasetSource(data.path(), data.labelsFrom(), data.shuffleBuffer());
                 default -> throw new IllegalArgumentException("unknown data.source '" + data.source() + "'");
             };
         } catch (IOException e) {

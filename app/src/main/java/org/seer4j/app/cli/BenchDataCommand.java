@@ -15,6 +15,8 @@ import org.seer4j.data.image.FolderSource;
 import org.seer4j.data.image.IdxSource;
 import org.seer4j.data.json.Json;
 import org.seer4j.data.views.PipelineBenchmark;
+import org.seer4j.data.webdataset.WebDatasetSource;
+import org.seer4j.core.config.DataConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
                 + "2x96+4x48) on a folder of images.")
 public final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "Folder of images (searched recursively), or 'sample' for the bundled Fashion-MNIST.")
+            description = "Folder of images (searched recursively), WebDataset shards (a .tar file, a brace pattern "
+                    + "or glob of them, or a folder holding only .tar files), or 'sample' for the bundled Fashion-MNIST.")
     String data;
 
     @Option(names = "--workers", paramLabel = "N", description = "Decoding/augmentation threads (default: ${DEFAULT-VALUE}).")
@@ -89,19 +92,45 @@ public final class BenchDataCommand implements Callable<Integer> {
             return IdxSource.sample(true);
         }
         Path p = Path.of(data);
+        if (shards(data)) {
+            try {
+                return new WebDatasetSource(data, null, DataConfig.DEFAULT_SHUFFLE_BUFFER);
+            } catch (java.io.IOException e) {
+                throw new UserException("--data " + data + ": " + e.getMessage(), e);
+            }
+        }
         if (!Files.isDirectory(p)) {
             throw new UserException("--data " + data + " is not a folder");
         }
         return FolderSource.folder(p).build();
     }
 
+    /** Shards: a .tar file or pattern, or a folder whose files are all .tar. */
+    static boolean shards(String data) {
+        if (data.toLowerCase(java.util.Locale.ROOT).endsWith(".tar")) {
+            return true;
+        }
+        Path p = Path.of(data);
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(p)) {
+            List<Path> files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .toList();
+            return !files.isEmpty() && files.stream().allMatch(f -> f.getFileName().toString()
+                    .toLowerCase(java.util.Locale.ROOT).endsWith(".tar") || f.getFileName().toString().equals("classes.txt"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     static String table(String source, List<PipelineBenchmark.Result> results) {
         StringBuilder b = new StringBuilder("data: ").append(source).append('\n');
-        b.append(String.format(Locale.ROOT, "%-12s %7s %8s %10s %10s %s%n", "recipe", "workers", "images",
-                "images/s", "crops/s", "skipped"));
+        b.append(String.format(Locale.ROOT, "%-12s %7s %8s %10s %10s %14s %s%n", "recipe", "workers", "images",
+                "images/s", "crops/s", "images/cpu-s", "skipped"));
         for (PipelineBenchmark.Result r : results) {
-            b.append(String.format(Locale.ROOT, "%-12s %7d %8d %10.1f %10.1f %s%n", r.recipe(), r.workers(),
-                    r.images(), r.imagesPerSecond(), r.cropsPerSecond(), r.skipped()));
+            b.append(String.format(Locale.ROOT, "%-12s %7d %8d %10.1f %10.1f %14.1f %s%n", r.recipe(), r.workers(),
+                    r.images(), r.imagesPerSecond(), r.cropsPerSecond(), r.imagesPerCpuSecond(), r.skipped()));
         }
         return b.toString();
     }
@@ -115,7 +144,9 @@ public final class BenchDataCommand implements Callable<Integer> {
             row.put("images", r.images());
             row.put("crops", r.crops());
             row.put("seconds", r.seconds());
+            row.put("cpu_seconds", r.cpuSeconds());
             row.put("images_per_second", r.imagesPerSecond());
+            row.put("images_per_cpu_second", r.imagesPerCpuSecond());
             row.put("crops_per_second", r.cropsPerSecond());
             row.put("skipped", r.skipped().values().stream().mapToLong(Long::longValue).sum());
             rows.add(row);

@@ -65,12 +65,14 @@ public final class RunReport {
         double[] loss = new double[n];
         double[] lr = new double[n];
         double[] ips = new double[n];
+        double[] wait = new double[n];
         for (int i = 0; i < n; i++) {
             MetricsRecord r = records.get(i);
             step[i] = r.step();
             loss[i] = r.loss();
             lr[i] = r.lr();
             ips[i] = r.imagesPerSecond();
+            wait[i] = r.dataWaitMs();
         }
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
@@ -90,6 +92,9 @@ public final class RunReport {
                 .append("</figure>\n");
         h.append("<figure id=\"throughput\">")
                 .append(SvgChart.line("Throughput", "step", "images/s", step, ips, "#229954")).append("</figure>\n");
+        // a step that waits for its batch is bounded by the data pipeline, not by the engine
+        h.append("<figure id=\"data-wait\">").append(SvgChart.line("Waiting for data (mean per step)", "step",
+                "ms", step, wait, "#7d3c98")).append("</figure>\n");
         viewStrip(h);
         evaluation(h);
         neighbourGrid(h);
@@ -105,10 +110,10 @@ public final class RunReport {
         table(h, "Provenance", provenance);
         h.append("<h2>Configuration</h2>\n<pre id=\"config\">").append(Html.escape(config)).append("</pre>\n");
         h.append("<h2>Metrics</h2>\n<table id=\"metrics\"><tr><th>step</th><th>epoch</th><th>loss</th><th>lr</th>"
-                + "<th>images/s</th></tr>\n");
+                + "<th>images/s</th><th>data wait (ms/step)</th></tr>\n");
         for (MetricsRecord r : thin(records, 200)) {
-            h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%.5f</td><td>%.6g</td><td>%.1f</td></tr>%n",
-                    r.step(), r.epoch(), r.loss(), r.lr(), r.imagesPerSecond()));
+            h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%.5f</td><td>%.6g</td><td>%.1f</td>"
+                    + "<td>%.1f</td></tr>%n", r.step(), r.epoch(), r.loss(), r.lr(), r.imagesPerSecond(), r.dataWaitMs()));
         }
         h.append("</table>\n</body></html>\n");
         return h.toString();

@@ -15,6 +15,7 @@ import org.seer4j.core.service.TrainingDataFactory;
 import org.seer4j.data.DataAdapters;
 import org.seer4j.data.image.FolderSource;
 import org.seer4j.data.image.IdxSource;
+import org.seer4j.data.webdataset.WebDatasetSource;
 
 /**
  * The {@code data} section turned into image sources:
@@ -62,6 +63,7 @@ public final class DataSources implements ImageSources, TrainingDataFactory {
             case "sample" -> new Splits(IdxSource.sample(true), IdxSource.sample(false));
             case "idx" -> Files.isDirectory(Path.of(d.path())) ? new Splits(idx(d, true), idx(d, false))
                     : new Splits(images(config), null);
+            case "webdataset" -> new Splits(images(config), null);
             default -> new Splits(Files.isRegularFile(Path.of(d.path())) ? images(config)
                     : FolderSource.folder(Path.of(d.path())).optLabelled(true).build(), null);
         };
@@ -69,7 +71,7 @@ public final class DataSources implements ImageSources, TrainingDataFactory {
 
     /** A missing path is the user's mistake: say so before any adapter trips over it. */
     private static void check(DataConfig d) {
-        if (d.path() != null && !Files.exists(Path.of(d.path()))) {
+        if (d.path() != null && !"webdataset".equals(d.source()) && !Files.exists(Path.of(d.path()))) {
             throw new UserException("data.path: " + d.path() + " does not exist");
         }
         if (d.labels() != null && !Files.isRegularFile(Path.of(d.labels()))) {
@@ -102,6 +104,9 @@ public final class DataSources implements ImageSources, TrainingDataFactory {
             } catch (UncheckedIOException | IllegalStateException e) {
                 throw new UserException("data.path: " + e.getMessage(), e);
             }
+        }
+        if (source instanceof WebDatasetSource shards) {
+            return shards.size();
         }
         throw new IllegalStateException("cannot tell how many images " + source.describe() + " holds");
     }

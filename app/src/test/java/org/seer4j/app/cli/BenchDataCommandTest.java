@@ -49,6 +49,40 @@ class BenchDataCommandTest {
     }
 
     @Test
+    void shardsWrittenByTheShardCommandAreBenchmarkedLikeTheFolder(@TempDir Path dir) throws Exception {
+        Path images = dir.resolve("images");
+        for (int i = 0; i < 7; i++) {
+            BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_3BYTE_BGR);
+            img.setRGB(i, i, 0xffffff);
+            Path f = images.resolve(i % 2 == 0 ? "a" : "b").resolve("img" + i + ".jpg");
+            Files.createDirectories(f.getParent());
+            ImageIO.write(img, "jpeg", f.toFile());
+        }
+        Path shards = dir.resolve("shards");
+        assertThat(run("shard", "--data", images.toString(), "--output", shards.toString(), "--samples-per-shard",
+                "3", "--labelled")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote 7 samples into 3 shards");
+        try (java.util.stream.Stream<Path> s = Files.list(shards)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("classes.txt", "shard-000000.tar", "shard-000001.tar", "shard-000002.tar");
+        }
+        out.getBuffer().setLength(0);
+        int code = run("bench-data", "--data", shards + "/shard-{000000..000002}.tar", "--workers", "1", "--images",
+                "4", "--batch", "2", "--recipe", "2x96+4x48", "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode r = new ObjectMapper().readTree(out.toString()).get("results").get(0);
+        assertThat(r.get("images").asLong()).isEqualTo(4);
+        assertThat(r.get("skipped").asLong()).isZero();
+    }
+
+    @Test
+    void shardingAMissingFolderIsAUsageError(@TempDir Path dir) {
+        assertThat(run("shard", "--data", dir.resolve("nope").toString(), "--output", dir.toString()))
+                .isEqualTo(Cli.USAGE_ERROR);
+        assertThat(err.toString()).contains("is not a folder");
+    }
+
+    @Test
     void aFolderWithoutReadableImagesIsAUsageErrorWithTheCounts(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("a.jpg"), "text");
         Files.write(dir.resolve("b.png"), new byte[0]);

@@ -10,10 +10,15 @@ import java.util.List;
  * @param labels    labels file (IDX) for evaluation, or null
  * @param labelled  the folder is {@code class_name/*.jpg} (evaluation)
  * @param workers   decoding and augmentation threads
+ * @param labelsFrom    {@code webdataset}: the member that labels a sample for evaluation, {@code cls} or
+ *                      {@code json} (its {@code label} field); null for none
+ * @param shuffleBuffer {@code webdataset}: samples each loader thread shuffles among (1 = shard order)
  */
-public record DataConfig(String source, String path, String labels, boolean labelled, int workers) {
+public record DataConfig(String source, String path, String labels, boolean labelled, int workers,
+                         String labelsFrom, int shuffleBuffer) {
 
-    public static final List<String> SOURCES = List.of("sample", "idx", "folder");
+    public static final List<String> SOURCES = List.of("sample", "idx", "folder", "webdataset");
+    public static final int DEFAULT_SHUFFLE_BUFFER = 256;
 
     public DataConfig {
         Check.oneOf("data.source", source, SOURCES);
@@ -21,6 +26,14 @@ public record DataConfig(String source, String path, String labels, boolean labe
             throw new ConfigException("data.path", "is required when data.source is " + source);
         }
         Check.positive("data.workers", workers);
+        if (labelsFrom != null) {
+            Check.oneOf("data.labels_from", labelsFrom, List.of("cls", "json"));
+        }
+        Check.positive("data.shuffle_buffer", shuffleBuffer);
+    }
+
+    public DataConfig(String source, String path, String labels, boolean labelled, int workers) {
+        this(source, path, labels, labelled, workers, null, DEFAULT_SHUFFLE_BUFFER);
     }
 
     public static DataConfig defaults() {

@@ -22,6 +22,7 @@ import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.MetricsRecord;
+import org.seer4j.core.port.MultiCropBatch;
 import org.seer4j.core.port.MetricsSink;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
@@ -217,8 +218,10 @@ public final class PretrainService implements PretrainUseCase {
             progress.started(step, total, source.describe());
             stream = source.open(seed, epoch, position);
             boolean freshEpoch = position == 0;
+            long waitNanos = 0; // time spent waiting for batches since the last record
             try {
                 while (step < total) {
+                    long askedAt = ticker.nanos();
                     boolean[] goOn = agree(stream.hasNext(), stopRequested.get());
                     if (!goOn[1]) {
                         stopped = true;
@@ -235,10 +238,13 @@ public final class PretrainService implements PretrainUseCase {
                         position = 0;
                         stream = source.open(seed, epoch, 0);
                         freshEpoch = true;
+                        waitNanos += ticker.nanos() - askedAt;
                         continue;
                     }
+                    MultiCropBatch batch = stream.next();
+                    waitNanos += ticker.nanos() - askedAt;
                     StepPlan plan = planner.plan(step, queueFull(config, step));
-                    StepResult result = model.step(stream.next(), plan);
+                    StepResult result = model.step(batch, plan);
                     if (!Double.isFinite(result.loss())) {
                         throw new TrainingDivergedException(step + 1, "the loss became " + result.loss()
                                 + " at step " + (step + 1) + " (epoch " + epoch + ", lr " + plan.lr()
@@ -254,7 +260,9 @@ public final class PretrainService implements PretrainUseCase {
                             rate > 0 ? (total - step) * batchSize / rate : Double.NaN));
                     if (step % config.train().logEvery() == 0 || step == total) {
                         MetricsRecord record = new MetricsRecord(step, epoch, result.loss(), plan.lr(),
-                                rate(step - lastLogStep, now - lastLog), skippedNow());
+                                rate(step - lastLogStep, now - lastLog), skippedNow(),
+                                waitNanos / 1e6 / (step - lastLogStep));
+                        waitNanos = 0;
                         for (MetricsSink s : sinks) {
                             s.record(record);
                         }

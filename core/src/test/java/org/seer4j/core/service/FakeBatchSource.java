@@ -20,6 +20,8 @@ final class FakeBatchSource implements BatchSource {
     final int batchSize;
     final Set<Integer> bad;
     final List<long[]> opens = new ArrayList<>();
+    /** Runs before each batch is handed out (a test moves its clock here to make steps wait for data). */
+    Runnable beforeBatch = () -> { };
 
     FakeBatchSource(int n, int batchSize, Set<Integer> bad) {
         this.n = n;
@@ -107,6 +109,7 @@ final class FakeBatchSource implements BatchSource {
                 MultiCropBatch out = pending;
                 pending = null;
                 position = next;
+                beforeBatch.run();
                 return out;
             }
 

@@ -2,6 +2,7 @@ package org.seer4j.core.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -199,6 +200,22 @@ class PretrainServiceTest {
         assertThat(third.step()).isEqualTo(3);
         assertThat(third.imagesPerSecond()).isEqualTo(8.0);
         assertThat(third.etaSeconds()).isEqualTo(7 * 0.5);
+    }
+
+    @Test
+    void theMetricsSayHowLongEachStepWaitedForItsBatch() {
+        Harness h = new Harness();
+        long[] waits = {30, 10, 20, 40, 0, 60, 5};
+        int[] call = {0};
+        source.beforeBatch = () -> h.clock.advanceMillis(waits[call[0]++]);
+        h.run(steps(7, 3, 0));
+        RecordingSink jsonl = sinks.get(0);
+        assertThat(jsonl.records).extracting(MetricsRecord::step).containsExactly(3L, 6L, 7L);
+        // the mean wait of the steps since the previous record: (30+10+20)/3, (40+0+60)/3, 5
+        assertThat(jsonl.records).extracting(MetricsRecord::dataWaitMs)
+                .containsExactly(20.0, 100.0 / 3, 5.0);
+        // and the throughput counts the waits: 3 steps of 0.5 s plus 60 ms for 12 images
+        assertThat(jsonl.records.get(0).imagesPerSecond()).isCloseTo(12 / 1.56, within(1e-9));
     }
 
     @Test

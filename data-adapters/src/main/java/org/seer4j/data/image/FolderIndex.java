@@ -37,7 +37,9 @@ import java.util.TreeMap;
  */
 public final class FolderIndex implements Closeable {
     public static final int SORT_LIMIT = 1_000_000;
-    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp");
+    /** Image files; AVIF, HEIC, SVG and JPEG XL are indexed too so that they are counted as unsupported. */
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "jfif", "png", "gif", "bmp", "webp",
+            "tif", "tiff", "avif", "heic", "heif", "svg", "jxl");
     private static final int RECORD = 16;
 
     private final Path root;

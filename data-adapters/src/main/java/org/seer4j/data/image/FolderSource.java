@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * counted by {@link SkipReason}; what the walk itself could not index (symlink loops, unreadable folders) is
  * counted in the first shard's stream of every epoch.
  */
-public final class FolderSource implements ImageSource, AutoCloseable {
+public final class FolderSource implements EncodedSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FolderSource.class);
 
     private final Path path;
@@ -129,21 +129,25 @@ public final class FolderSource implements ImageSource, AutoCloseable {
 
     @Override
     public ImageStream open(long seed, long epoch, Shard shard, long startPosition) {
+        return PositionedStream.decoded(openEncoded(seed, epoch, shard, startPosition));
+    }
+
+    @Override
+    public PositionedStream<EncodedImage> openEncoded(long seed, long epoch, Shard shard, long startPosition) {
         FolderIndex idx = index();
         EpochOrder order = new EpochOrder(idx.size(), seed, epoch);
         Map<String, Long> initial = shard.index() == 0 && startPosition == 0 ? idx.walkSkips() : Map.of();
-        return new IndexedStream(order, shard, startPosition, i -> load(idx, i), () -> { }, initial);
+        return new IndexedStream<>(order, shard, startPosition, i -> load(idx, i), () -> { }, initial);
     }
 
-    private Loaded load(FolderIndex idx, long i) {
+    private Loaded<EncodedImage> load(FolderIndex idx, long i) {
         Path file = idx.path(i);
-        ImageDecoder.Result r = decoder.decode(file);
+        int label = labelled ? idx.label(i) : SourceImage.UNLABELLED;
+        Loaded<EncodedImage> r = decoder.prepare(file, file.toString(), label);
         if (!r.ok()) {
             LOG.debug("skipped {}: {} ({})", file, r.reason().key(), r.detail());
-            return Loaded.skipped(r.reason(), r.detail());
         }
-        int label = labelled ? idx.label(i) : SourceImage.UNLABELLED;
-        return Loaded.of(new SourceImage(file.toString(), r.image(), label));
+        return r;
     }
 
     /** Deletes the index files. */

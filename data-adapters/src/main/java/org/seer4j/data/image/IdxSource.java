@@ -120,7 +120,8 @@ public final class IdxSource implements ImageSource {
     @Override
     public ImageStream open(long seed, long epoch, Shard shard, long startPosition) {
         EpochOrder order = new EpochOrder(size(), seed, epoch);
-        return new IndexedStream(order, shard, startPosition, i -> Loaded.of(image((int) i)), () -> { });
+        return PositionedStream.images(new IndexedStream<>(order, shard, startPosition, i -> Loaded.of(image((int) i)),
+                () -> { }));
     }
 
     /** The bundled Fashion-MNIST subset shipped in this jar (see {@code org/seer4j/data/sample/README.md}). */

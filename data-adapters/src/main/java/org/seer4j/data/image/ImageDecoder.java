@@ -24,8 +24,10 @@ import javax.imageio.stream.ImageInputStream;
 import org.seer4j.core.image.RgbImage;
 
 /**
- * Decodes JPEG, PNG, GIF and BMP files to 8-bit RGB through ImageIO (with TwelveMonkeys' JPEG reader for CMYK,
- * YCCK and other JPEGs the JDK rejects), and classifies every failure as a {@link SkipReason}.
+ * Decodes JPEG, PNG, GIF, WebP (TwelveMonkeys), BMP and TIFF files to 8-bit RGB, and classifies every failure as a {@link SkipReason}.
+ * Common JPEGs (8-bit gray or YCbCr, complete) go to libjpeg-turbo ({@link TurboJpeg}); everything else, and
+ * every JPEG when libjpeg-turbo's natives are missing, to ImageIO (with TwelveMonkeys' JPEG reader for CMYK,
+ * YCCK and other JPEGs the JDK rejects).
  *
  * <p>Conversions follow PIL's {@code convert("RGB")}: alpha is dropped (not composited), gray is replicated
  * without gamma change (Java's {@code getRGB} would brighten linear gray), 16-bit samples keep their high byte,
@@ -57,9 +59,56 @@ public final class ImageDecoder {
         this.maxFileBytes = maxFileBytes;
     }
 
-    /** The decoded image or why not; {@code id} and {@code label} go into the result. */
+    /** The decoded image or why not. */
     public Result decode(Path file) {
-        byte[] bytes;
+        Object bytes = read(file);
+        return bytes instanceof Result skip ? skip : decode((byte[]) bytes);
+    }
+
+    /**
+     * The file ready for the pipeline: a common JPEG with its header read and its decoding deferred (so it can
+     * be decoded at the size its crops need), anything else decoded now; or why it is skipped.
+     */
+    public Loaded<EncodedImage> prepare(Path file, String id, int label) {
+        Object bytes = read(file);
+        if (bytes instanceof Result skip) {
+            return Loaded.skipped(skip.reason(), skip.detail());
+        }
+        return prepare((byte[]) bytes, id, label);
+    }
+
+    /** Like {@link #prepare(Path, String, int)} for bytes already read (a tar member). */
+    public Loaded<EncodedImage> prepare(byte[] bytes, String id, int label) {
+        JpegHeader header = turboCandidate(bytes);
+        if (header != null) {
+            return Loaded.of(EncodedImage.jpeg(id, label, bytes, header, ExifOrientation.of(bytes), this));
+        }
+        Result r = decode(bytes);
+        if (!r.ok()) {
+            return Loaded.skipped(r.reason(), r.detail());
+        }
+        return Loaded.of(EncodedImage.decoded(new org.seer4j.core.image.SourceImage(id, r.image(), label)));
+    }
+
+    /**
+     * The header of a JPEG that libjpeg-turbo can decode directly, else null: 8-bit gray or YCbCr, within the
+     * pixel limit, and complete (a JPEG without its end marker goes to ImageIO, which reports the truncation
+     * that libjpeg-turbo would paper over with gray).
+     */
+    private JpegHeader turboCandidate(byte[] bytes) {
+        if (!TurboJpeg.available()) {
+            return null;
+        }
+        JpegHeader h = JpegHeader.read(bytes);
+        if (h == null || !h.common() || (long) h.width() * h.height() > maxPixels
+                || !hasEndMarker(bytes, "jpeg")) {
+            return null;
+        }
+        return h;
+    }
+
+    /** The file's bytes, or a skip {@link Result} saying why they cannot be had. */
+    private Object read(Path file) {
         try {
             long size = Files.size(file);
             if (size == 0) {
@@ -68,7 +117,7 @@ public final class ImageDecoder {
             if (size > maxFileBytes) {
                 return Result.skip(SkipReason.TOO_LARGE, size + " bytes > limit " + maxFileBytes);
             }
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (AccessDeniedException e) {
             return Result.skip(SkipReason.UNREADABLE, "permission denied");
         } catch (NoSuchFileException e) {
@@ -83,7 +132,6 @@ public final class ImageDecoder {
         } catch (OutOfMemoryError e) {
             return Result.skip(SkipReason.TOO_LARGE, "file does not fit in memory");
         }
-        return decode(bytes);
     }
 
     static boolean isLinkLoop(FileSystemException e) {
@@ -91,14 +139,37 @@ public final class ImageDecoder {
         return r.contains("too many levels of symbolic links") || r.contains("loop");
     }
 
-    /** Decodes a whole file's bytes. */
+    /** Decodes a whole file's bytes: common JPEGs through libjpeg-turbo, the rest through ImageIO. */
     public Result decode(byte[] bytes) {
+        if (bytes.length > 0 && turboCandidate(bytes) != null) {
+            RgbImage rgb = TurboJpeg.decode(bytes, 1);
+            if (rgb != null) {
+                return new Result(ExifOrientation.apply(rgb, ExifOrientation.of(bytes)), null, null);
+            }
+        }
+        return decodeWithImageIo(bytes);
+    }
+
+    /** Decodes through ImageIO only (JDK readers, TwelveMonkeys), classifying any failure. */
+    Result decodeWithImageIo(byte[] bytes) {
         if (bytes.length == 0) {
             return Result.skip(SkipReason.EMPTY, "empty file");
         }
         String format = sniff(bytes);
         if (format == null) {
-            return Result.skip(SkipReason.NOT_AN_IMAGE, "no JPEG, PNG, GIF or BMP signature");
+            String known = unsupported(bytes);
+            if (known != null) {
+                return Result.skip(SkipReason.UNSUPPORTED, known + " is not decoded");
+            }
+            return Result.skip(SkipReason.NOT_AN_IMAGE, "no JPEG, PNG, GIF, WebP, BMP or TIFF signature");
+        }
+        long claimed = headerPixels(bytes, format);
+        if (claimed > ABSURD_PIXELS) {
+            return Result.skip(SkipReason.TOO_LARGE, "header claims " + claimed + " pixels");
+        }
+        if ("webp".equals(format) && !hasEndMarker(bytes, format)) {
+            // WebP decoders paint what they got; the RIFF size tells that the file was cut short
+            return Result.skip(SkipReason.TRUNCATED, "shorter than its RIFF header says");
         }
         List<String> warnings = new ArrayList<>();
         BufferedImage img;
@@ -109,6 +180,8 @@ public final class ImageDecoder {
             }
         } catch (OutOfMemoryError e) {
             return Result.skip(SkipReason.TOO_LARGE, "decoded image does not fit in memory");
+        } catch (AbsurdSize e) {
+            return Result.skip(SkipReason.TOO_LARGE, "header claims " + e.getMessage());
         } catch (Exception e) {
             boolean truncated = truncation(e) || !hasEndMarker(bytes, format);
             return Result.skip(truncated ? SkipReason.TRUNCATED : SkipReason.CORRUPT, String.valueOf(e));
@@ -156,6 +229,9 @@ public final class ImageDecoder {
                 if (w < 1 || h < 1) {
                     throw new javax.imageio.IIOException("image of " + w + "x" + h + " pixels");
                 }
+                if ((long) w * h > ABSURD_PIXELS) {
+                    throw new AbsurdSize(w + "x" + h + " pixels");
+                }
                 if (fallbackLeft && isJdk(reader) && reader.getRawImageType(0) == null) {
                     continue; // CMYK, YCCK: the JDK cannot convert them, TwelveMonkeys can
                 }
@@ -173,6 +249,9 @@ public final class ImageDecoder {
             } catch (IOException e) {
                 if (firstFailure == null) {
                     firstFailure = e;
+                }
+                if (e instanceof AbsurdSize) {
+                    throw e;
                 }
                 if (!(isJdk(reader) && fallbackLeft && !truncation(e))) {
                     break; // only the JDK reader's rejections are worth a second opinion
@@ -195,6 +274,16 @@ public final class ImageDecoder {
             throw firstRuntime;
         }
         throw new javax.imageio.IIOException("no reader could decode this " + format);
+    }
+
+    /** Past this a header is lying or the image is no photograph: not even a subsampled decode is tried. */
+    static final long ABSURD_PIXELS = 1L << 30;
+
+    /** A header whose size is beyond {@link #ABSURD_PIXELS}. */
+    private static final class AbsurdSize extends IOException {
+        AbsurdSize(String message) {
+            super(message);
+        }
     }
 
     private static boolean isJdk(ImageReader r) {
@@ -249,6 +338,10 @@ public final class ImageDecoder {
             case "gif" -> {
                 return end >= 1 && b[end - 1] == 0x3b;
             }
+            case "webp" -> { // the RIFF header says how long the file is
+                long riff = (b[4] & 0xffL) | (b[5] & 0xffL) << 8 | (b[6] & 0xffL) << 16 | (b[7] & 0xffL) << 24;
+                return b.length >= riff + 8;
+            }
             default -> {
                 return true;
             }
@@ -267,6 +360,64 @@ public final class ImageDecoder {
         }
         if (b.length >= 14 && b[0] == 'B' && b[1] == 'M') {
             return "bmp";
+        }
+        if (b.length >= 16 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W'
+                && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            return "webp";
+        }
+        if (b.length >= 8 && (b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0
+                || b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42)) {
+            return "tiff";
+        }
+        return null;
+    }
+
+    /** Width times height as the header states them (before any decoder trusts them), or 0 when unknown. */
+    static long headerPixels(byte[] b, String format) {
+        switch (format) {
+            case "png" -> {
+                return b.length >= 24 ? (long) java.nio.ByteBuffer.wrap(b, 16, 8).getInt()
+                        * java.nio.ByteBuffer.wrap(b, 20, 4).getInt() : 0;
+            }
+            case "gif" -> {
+                return b.length >= 10 ? (long) ((b[6] & 0xff) | (b[7] & 0xff) << 8) * ((b[8] & 0xff) | (b[9] & 0xff) << 8)
+                        : 0;
+            }
+            case "bmp" -> {
+                if (b.length < 26) {
+                    return 0;
+                }
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                return Math.abs((long) bb.getInt(18)) * Math.abs((long) bb.getInt(22));
+            }
+            case "jpeg" -> {
+                JpegHeader h = JpegHeader.read(b);
+                return h == null ? 0 : (long) h.width() * h.height();
+            }
+            default -> {
+                return 0;
+            }
+        }
+    }
+
+    /** The name of a recognised image format that is not decoded here, or null. */
+    static String unsupported(byte[] b) {
+        if (b.length >= 12 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
+            String brand = new String(b, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return switch (brand) {
+                case "avif", "avis" -> "AVIF";
+                case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1" -> "HEIC/HEIF";
+                default -> null;
+            };
+        }
+        if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0x0a
+                || b.length >= 12 && b[4] == 'J' && b[5] == 'X' && b[6] == 'L' && b[7] == ' ') {
+            return "JPEG XL";
+        }
+        String head = new String(b, 0, Math.min(b.length, 1024), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .stripLeading().toLowerCase(Locale.ROOT);
+        if (head.startsWith("<svg") || head.startsWith("<?xml") && head.contains("<svg")) {
+            return "SVG";
         }
         return null;
     }

@@ -5,31 +5,29 @@ import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.function.LongFunction;
 import org.seer4j.core.image.Shard;
-import org.seer4j.core.image.SourceImage;
-import org.seer4j.core.port.ImageStream;
 
 /**
  * The stream shared by the sources: walks the positions of one shard in the epoch's order, maps each position
  * to an item through the {@link EpochOrder}, loads it, and skips and counts what cannot be loaded.
  */
-final class IndexedStream implements ImageStream {
+final class IndexedStream<T> implements PositionedStream<T> {
     private final EpochOrder order;
     private final Shard shard;
-    private final LongFunction<Loaded> loader;
+    private final LongFunction<Loaded<T>> loader;
     private final Runnable onClose;
     private final Map<String, Long> skipped = new TreeMap<>();
     private long nextPosition;
-    private SourceImage pending;
+    private T pending;
     private long pendingPosition = -1;
     private long position = -1;
     private boolean closed;
 
-    IndexedStream(EpochOrder order, Shard shard, long startPosition, LongFunction<Loaded> loader, Runnable onClose) {
+    IndexedStream(EpochOrder order, Shard shard, long startPosition, LongFunction<Loaded<T>> loader, Runnable onClose) {
         this(order, shard, startPosition, loader, onClose, Map.of());
     }
 
     /** {@code initialSkips}: counted before the epoch started (e.g. by a folder walk). */
-    IndexedStream(EpochOrder order, Shard shard, long startPosition, LongFunction<Loaded> loader, Runnable onClose,
+    IndexedStream(EpochOrder order, Shard shard, long startPosition, LongFunction<Loaded<T>> loader, Runnable onClose,
                   Map<String, Long> initialSkips) {
         this.skipped.putAll(initialSkips);
         this.order = order;
@@ -47,9 +45,9 @@ final class IndexedStream implements ImageStream {
         while (pending == null && !closed && nextPosition < order.size()) {
             long p = nextPosition;
             nextPosition += shard.count();
-            Loaded l = loader.apply(order.at(p));
+            Loaded<T> l = loader.apply(order.at(p));
             if (l.ok()) {
-                pending = l.image();
+                pending = l.item();
                 pendingPosition = p;
             } else {
                 skipped.merge(l.reason().key(), 1L, Long::sum);
@@ -59,11 +57,11 @@ final class IndexedStream implements ImageStream {
     }
 
     @Override
-    public SourceImage next() {
+    public T next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        SourceImage out = pending;
+        T out = pending;
         position = pendingPosition;
         pending = null;
         return out;

@@ -8,7 +8,9 @@ public enum SkipReason {
     NOT_AN_IMAGE("not_an_image"),
     UNREADABLE("unreadable"),
     SYMLINK_LOOP("symlink_loop"),
-    TOO_LARGE("too_large");
+    TOO_LARGE("too_large"),
+    /** A known image format that nothing here decodes: AVIF, HEIC/HEIF, SVG, JPEG XL. */
+    UNSUPPORTED("unsupported");
 
     private final String key;
 

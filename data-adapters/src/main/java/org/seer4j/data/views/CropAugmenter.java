@@ -33,12 +33,27 @@ public final class CropAugmenter {
 
     /** Writes the {@code size x size} crop to {@code out[offset ..offset + 3 * size * size)}. */
     public void apply(RgbImage image, CropParams p, int size, float[] out, int offset) {
+        apply(image, p, size, out, offset, 1, 1);
+    }
+
+    /**
+     * Like {@link #apply(RgbImage, CropParams, int, float[], int)} for an image decoded at {@code scaleX} x
+     * {@code scaleY} of the size the crop box was drawn in (a reduced JPEG decode): the box is scaled onto it.
+     */
+    public void apply(RgbImage image, CropParams p, int size, float[] out, int offset, double scaleX,
+                      double scaleY) {
         int n = size * size;
         if (work.length < 3 * n) {
             work = new float[3 * n];
         }
         float[] px = work;
-        resampler.resize(image, p.box(), size, size, p.flip(), px);
+        CropBox box = p.box();
+        if (scaleX == 1 && scaleY == 1) {
+            resampler.resize(image, box, size, size, p.flip(), px);
+        } else {
+            resampler.resize(image, box.top() * scaleY, box.left() * scaleX, box.height() * scaleY,
+                    box.width() * scaleX, size, size, p.flip(), px);
+        }
         if (p.jitterOrder() != null) {
             for (int op : p.jitterOrder()) {
                 switch (op) {

@@ -22,11 +22,18 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** What one run measured. */
-    public record Result(String recipe, int workers, long images, long crops, double seconds,
+    /**
+     * What one run measured; {@code cpuSeconds} is the whole process's CPU time over the timed part (workers,
+     * consumer, JIT and GC threads), so {@link #imagesPerCpuSecond()} is the per-core rate even on a busy machine.
+     */
+    public record Result(String recipe, int workers, long images, long crops, double seconds, double cpuSeconds,
                          Map<String, Long> skipped) {
         public double imagesPerSecond() {
             return images / seconds;
+        }
+
+        public double imagesPerCpuSecond() {
+            return images / cpuSeconds;
         }
 
         public double cropsPerSecond() {
@@ -60,6 +67,7 @@ public final class PipelineBenchmark {
         long batches = Math.max(1, images / batchSize);
         long done = 0;
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         Map<String, Long> skipped;
         try (BatchStream s = p.open(0, 0)) {
             while (done < batches && s.hasNext()) {
@@ -72,7 +80,16 @@ public final class PipelineBenchmark {
             skipped = s.skipped();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
         long n = done * batchSize;
-        return new Result(recipe.name(), workers, n, n * recipe.cropsPerImage(), seconds, skipped);
+        return new Result(recipe.name(), workers, n, n * recipe.cropsPerImage(), seconds, cpuSeconds, skipped);
+    }
+
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 }

@@ -2,6 +2,7 @@ package org.seer4j.data.views;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -15,10 +16,14 @@ import org.seer4j.core.image.SourceImage;
 import org.seer4j.core.port.BatchStream;
 import org.seer4j.core.port.DataException;
 import org.seer4j.core.port.ImageSource;
-import org.seer4j.core.port.ImageStream;
 import org.seer4j.core.port.MultiCropBatch;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.core.views.CropGroup;
+import org.seer4j.data.image.EncodedImage;
+import org.seer4j.data.image.EncodedSource;
+import org.seer4j.data.image.ImageDecoder;
+import org.seer4j.data.image.PositionedStream;
+import org.seer4j.data.image.SkipReason;
 import org.seer4j.data.random.Rng;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,10 +97,13 @@ final class PipelineStream implements BatchStream {
         BlockingQueue<Item> out = queues.get(w);
         CropAugmenter augmenter = new CropAugmenter(views.augmentation());
         List<CropGroup> groups = views.crops();
-        try (ImageStream in = source.open(seed, epoch, new Shard(rank.index() + w * rank.count(), rank.count() * workers),
-                startPosition)) {
+        Shard shard = new Shard(rank.index() + w * rank.count(), rank.count() * workers);
+        Map<String, Long> failed = new TreeMap<>(); // deferred decodes that failed
+        try (PositionedStream<EncodedImage> in = source instanceof EncodedSource e
+                ? e.openEncoded(seed, epoch, shard, startPosition)
+                : PositionedStream.encoded(source.open(seed, epoch, shard, startPosition))) {
             while (!closed && in.hasNext()) {
-                SourceImage img = in.next();
+                EncodedImage img = in.next();
                 long p = in.position();
                 float[][] crops = pool.poll();
                 if (crops == null) {
@@ -105,11 +113,17 @@ final class PipelineStream implements BatchStream {
                         crops[g] = new float[cg.count() * 3 * cg.size() * cg.size()];
                     }
                 }
-                augment(img.image(), seed, epoch, p, groups, augmenter, crops);
-                skipped.set(w, in.skipped());
+                SkipReason failure = augment(img, seed, epoch, p, groups, augmenter, crops);
+                if (failure != null) {
+                    failed.merge(failure.key(), 1L, Long::sum);
+                    pool.offer(crops);
+                    skipped.set(w, MultiCropPipeline.sum(List.of(in.skipped(), failed)));
+                    continue;
+                }
+                skipped.set(w, MultiCropPipeline.sum(List.of(in.skipped(), failed)));
                 put(out, new Item(p, crops, false, null));
             }
-            skipped.set(w, in.skipped());
+            skipped.set(w, MultiCropPipeline.sum(List.of(in.skipped(), failed)));
             put(out, new Item(Long.MAX_VALUE, null, true, null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,16 +151,53 @@ final class PipelineStream implements BatchStream {
     /** The crops of the image at {@code position}: crop k's draws come from stream (seed, epoch, position, k). */
     static void augment(RgbImage image, long seed, long epoch, long position, List<CropGroup> groups,
                         CropAugmenter augmenter, float[][] out) {
+        augment(EncodedImage.decoded(new SourceImage("", image, SourceImage.UNLABELLED)), seed, epoch, position,
+                groups, augmenter, out);
+    }
+
+    /**
+     * The crops of the image at {@code position}, or why it cannot be decoded. Every crop is drawn on the
+     * full-size image first; the image is then decoded at the largest reduction (1, 2, 4 or 8) that leaves every
+     * crop box at least as many pixels as its output on each side, and the boxes are scaled onto it. So the
+     * draws, and which part of the picture each crop shows, do not depend on the reduction.
+     */
+    static SkipReason augment(EncodedImage image, long seed, long epoch, long position, List<CropGroup> groups,
+                              CropAugmenter augmenter, float[][] out) {
+        int total = 0;
+        for (CropGroup cg : groups) {
+            total += cg.count();
+        }
+        CropParams[] params = new CropParams[total];
+        double room = Double.MAX_VALUE; // how many times every box exceeds its output size
         int crop = 0;
+        for (CropGroup cg : groups) {
+            for (int k = 0; k < cg.count(); k++, crop++) {
+                Rng rng = Rng.of(seed, epoch, position, crop);
+                params[crop] = CropParams.draw(rng, image.width(), image.height(), cg, augmenter.augmentation());
+                CropBox b = params[crop].box();
+                room = Math.min(room, Math.min(b.width(), b.height()) / (double) cg.size());
+            }
+        }
+        int reduction = 1;
+        while (reduction * 2 <= image.maxReduction() && reduction * 2 <= room) {
+            reduction *= 2;
+        }
+        ImageDecoder.Result decoded = image.decode(reduction);
+        if (!decoded.ok()) {
+            return decoded.reason();
+        }
+        RgbImage pixels = decoded.image();
+        double sx = pixels.width() / (double) image.width();
+        double sy = pixels.height() / (double) image.height();
+        crop = 0;
         for (int g = 0; g < groups.size(); g++) {
             CropGroup cg = groups.get(g);
             int per = 3 * cg.size() * cg.size();
             for (int k = 0; k < cg.count(); k++, crop++) {
-                Rng rng = Rng.of(seed, epoch, position, crop);
-                CropParams p = CropParams.draw(rng, image.width(), image.height(), cg, augmenter.augmentation());
-                augmenter.apply(image, p, cg.size(), out[g], k * per);
+                augmenter.apply(pixels, params[crop], cg.size(), out[g], k * per, sx, sy);
             }
         }
+        return null;
     }
 
     /** The next readable image in position order, or null at the end of the epoch. */

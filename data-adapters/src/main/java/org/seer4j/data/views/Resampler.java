@@ -23,8 +23,16 @@ public final class Resampler {
         float[] weights = new float[0];
         int taps;
 
-        void compute(int in, int out) {
-            double scale = (double) in / out;
+        /** Source extent covered: {@code [lowest, highest)}. */
+        int lowest;
+        int highest;
+
+        /**
+         * Weights for resampling {@code [x0, x0 + len)} of an axis of {@code limit} pixels to {@code out}
+         * pixels; taps never leave the box's pixels (those it touches, for a fractional box).
+         */
+        void compute(double x0, double len, int limit, int out) {
+            double scale = len / out;
             double support = Math.max(scale, 1.0); // triangle filter of half-width 1, stretched when shrinking
             taps = (int) Math.ceil(support) * 2 + 1;
             if (first.length < out) {
@@ -34,12 +42,14 @@ public final class Resampler {
             if (weights.length < out * taps) {
                 weights = new float[out * taps];
             }
+            lowest = Math.max(0, (int) Math.floor(x0));
+            highest = Math.min(limit, (int) Math.ceil(x0 + len));
             double inv = 1.0 / support;
             for (int k = 0; k < out; k++) {
-                double centre = (k + 0.5) * scale;
-                int lo = Math.max((int) (centre - support + 0.5), 0);
-                int hi = Math.min((int) (centre + support + 0.5), in);
-                int n = hi - lo;
+                double centre = x0 + (k + 0.5) * scale;
+                int lo = Math.max((int) Math.floor(centre - support + 0.5), lowest);
+                int hi = Math.min((int) Math.floor(centre + support + 0.5), highest);
+                int n = Math.max(0, hi - lo);
                 double sum = 0;
                 for (int t = 0; t < n; t++) {
                     double x = (lo + t - centre + 0.5) * inv;
@@ -61,9 +71,19 @@ public final class Resampler {
      * (channel c at {@code c * outW * outH}), mirrored left-right if {@code flip}.
      */
     public void resize(RgbImage src, CropBox box, int outW, int outH, boolean flip, float[] out) {
-        horizontal.compute(box.width(), outW);
-        vertical.compute(box.height(), outH);
-        int rows = box.height();
+        resize(src, box.top(), box.left(), box.height(), box.width(), outW, outH, flip, out);
+    }
+
+    /**
+     * Like {@link #resize(RgbImage, CropBox, int, int, boolean, float[])} for a box with fractional edges (a
+     * crop drawn on the full-size image, mapped onto a reduced decode of it).
+     */
+    public void resize(RgbImage src, double top, double left, double height, double width, int outW, int outH,
+                       boolean flip, float[] out) {
+        horizontal.compute(left, width, src.width(), outW);
+        vertical.compute(top, height, src.height(), outH);
+        int y0 = vertical.lowest;
+        int rows = vertical.highest - y0;
         int plane = rows * outW;
         if (mid.length < 3 * plane) {
             mid = new float[3 * plane];
@@ -73,7 +93,7 @@ public final class Resampler {
         float[] hw = horizontal.weights;
         int ht = horizontal.taps;
         for (int y = 0; y < rows; y++) {
-            int rowBase = (box.top() + y) * stride + box.left() * 3;
+            int rowBase = (y0 + y) * stride;
             for (int k = 0; k < outW; k++) {
                 int at = rowBase + horizontal.first[k] * 3;
                 int n = horizontal.count[k];
@@ -103,7 +123,7 @@ public final class Resampler {
             int outBase = c * outPlane;
             for (int k = 0; k < outH; k++) {
                 int n = vertical.count[k];
-                int start = midBase + vertical.first[k] * outW;
+                int start = midBase + (vertical.first[k] - y0) * outW;
                 int wBase = k * vt;
                 int o = outBase + k * outW;
                 for (int x = 0; x < outW; x++) {

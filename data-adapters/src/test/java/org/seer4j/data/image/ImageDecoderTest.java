@@ -231,4 +231,85 @@ class ImageDecoderTest {
         }
         assertThat(decoder.decode(badPng).reason()).isIn(SkipReason.CORRUPT, SkipReason.TRUNCATED);
     }
+
+    private byte[] fixture(String name) throws IOException {
+        try (java.io.InputStream in = getClass().getResourceAsStream(name)) {
+            assertThat(in).as(name + " (scripts/make_format_fixtures.py)").isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void webpLosslessLossyAndWithAlphaDecodeToTheirColours() throws IOException {
+        for (String name : new String[] {"halves-lossless.webp", "halves-alpha.webp", "halves-lossy.webp"}) {
+            ImageDecoder.Result r = decoder.decode(fixture(name));
+            assertThat(r.ok()).as(name + ": " + r.detail()).isTrue();
+            RgbImage img = r.image();
+            assertThat(img.width()).isEqualTo(8);
+            assertThat(img.height()).isEqualTo(6);
+            int tolerance = name.contains("lossy") ? 40 : 0; // alpha is dropped, not composited: still pure colours
+            assertColour(img, 1, 3, 255, 0, 0, tolerance);
+            assertColour(img, 6, 3, 0, 0, 255, tolerance);
+        }
+        byte[] lossless = fixture("halves-lossless.webp");
+        assertThat(decoder.decode(Arrays.copyOf(lossless, lossless.length - 10)).reason())
+                .isEqualTo(SkipReason.TRUNCATED);
+    }
+
+    @Test
+    void tiffDecodesExactly() throws IOException {
+        byte[] tiff = TestImages.encode(TestImages.halves(10, 4, 0x102030, 0xa0b0c0, BufferedImage.TYPE_INT_RGB), "tiff");
+        RgbImage img = decoder.decode(tiff).image();
+        assertColour(img, 0, 0, 0x10, 0x20, 0x30, 0);
+        assertColour(img, 9, 3, 0xa0, 0xb0, 0xc0, 0);
+    }
+
+    @Test
+    void avifHeicSvgAndJpegXlAreCountedAsUnsupported() {
+        byte[] avif = {0, 0, 0, 0x1c, 'f', 't', 'y', 'p', 'a', 'v', 'i', 'f', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
+        byte[] heic = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1'};
+        byte[] svg = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"8\"/>".getBytes();
+        byte[] jxl = {(byte) 0xff, 0x0a, (byte) 0xfa, 0x01};
+        for (byte[] b : new byte[][] {avif, heic, svg, jxl}) {
+            assertThat(decoder.decode(b).reason()).isEqualTo(SkipReason.UNSUPPORTED);
+        }
+        byte[] html = "<!DOCTYPE html><html><body>moved</body></html>".getBytes();
+        assertThat(decoder.decode(html).reason()).isEqualTo(SkipReason.NOT_AN_IMAGE);
+    }
+
+    @Test
+    void aHeaderClaimingAbsurdDimensionsIsTooLarge() throws IOException {
+        byte[] bmp = TestImages.encode(TestImages.halves(4, 4, 0xff0000, 0x0000ff, BufferedImage.TYPE_3BYTE_BGR), "bmp");
+        java.nio.ByteBuffer.wrap(bmp, 18, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(200_000).putInt(200_000);
+        assertThat(decoder.decode(bmp).reason()).isEqualTo(SkipReason.TOO_LARGE);
+    }
+
+    @Test
+    void progressiveJpegsDecodeThroughLibjpegTurboAsImageIoDecodesThemAndHalfSizeAveragesThem() throws IOException {
+        assertThat(TurboJpeg.available()).isTrue();
+        BufferedImage src = TestImages.halves(64, 48, 0xc03020, 0x2040e0, BufferedImage.TYPE_3BYTE_BGR);
+        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+        p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            w.setOutput(ios);
+            w.write(null, new javax.imageio.IIOImage(src, null, null), p);
+        }
+        byte[] jpeg = out.toByteArray();
+        assertThat(JpegHeader.read(jpeg).sof()).isEqualTo(2);
+        RgbImage turbo = TurboJpeg.decode(jpeg, 1);
+        RgbImage imageIo = decoder.decodeWithImageIo(jpeg).image();
+        for (int i = 0; i < turbo.pixels().length; i++) {
+            assertThat(Math.abs((turbo.pixels()[i] & 0xff) - (imageIo.pixels()[i] & 0xff))).isLessThanOrEqualTo(3);
+        }
+        RgbImage half = TurboJpeg.decode(jpeg, 2);
+        assertThat(half.width()).isEqualTo(32);
+        assertThat(half.height()).isEqualTo(24);
+        assertColour(half, 5, 12, 0xc0, 0x30, 0x20, 8);
+        assertColour(half, 26, 12, 0x20, 0x40, 0xe0, 8);
+        RgbImage eighth = TurboJpeg.decode(Arrays.copyOf(jpeg, jpeg.length), 8);
+        assertThat(eighth.width()).isEqualTo(8);
+        assertThat(eighth.height()).isEqualTo(6);
+    }
 }

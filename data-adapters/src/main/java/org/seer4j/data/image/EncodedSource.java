@@ -1,0 +1,14 @@
+package org.seer4j.data.image;
+
+import org.seer4j.core.image.Shard;
+import org.seer4j.core.port.ImageSource;
+
+/**
+ * A source that can hand out its images before decoding them, so that the pipeline draws the crops first and
+ * decodes each JPEG at the smallest size that still covers them (see {@link EncodedImage#decode(int)}).
+ */
+public interface EncodedSource extends ImageSource {
+
+    /** Like {@link #open(long, long, Shard, long)}, with decoding left to the reader. */
+    PositionedStream<EncodedImage> openEncoded(long seed, long epoch, Shard shard, long startPosition);
+}
