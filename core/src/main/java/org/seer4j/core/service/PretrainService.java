@@ -332,7 +332,7 @@ public final class PretrainService implements PretrainUseCase {
             meta.put(CheckpointKeys.DATA, source.describe());
             skippedNow().forEach((k, v) -> meta.put(CheckpointKeys.SKIPPED_PREFIX + k, Long.toString(v)));
             try {
-                store.save(new Checkpoint(step, model.weights(), model.trainingState(), meta));
+                store.save(new Checkpoint(step, model.weightsReader(), model.trainingStateReader(), meta));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the checkpoint of step " + step + " into "
                         + command.outDir().resolve(CHECKPOINTS), e);
