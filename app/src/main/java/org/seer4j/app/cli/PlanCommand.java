@@ -45,17 +45,20 @@ public final class PlanCommand implements Callable<Integer> {
         RunConfig run = config.load();
         MemoryPlan plan;
         String what;
+        int batch;
         if (bench) {
             BenchWorkload w = BenchWorkload.standard("cpu", 2);
             plan = MemoryPlanner.plan(w.model(), w.crops(), new MemoryPlanner.Switches(w.batch(), false, "float32",
                     true, 0, 2), EngineMemoryProfile.of(run.backend().name()));
             what = "the bench workload";
+            batch = w.batch();
         } else {
             plan = MemoryPlanner.plan(run, workers);
             what = describe(run, workers);
+            batch = run.train().batchSize() / workers;
         }
         AvailableMemory available = AvailableMemory.now(new ResidentMemory().bytes());
-        spec.commandLine().getOut().print(json ? PlanReport.json(plan, available) + "\n"
+        spec.commandLine().getOut().print(json ? PlanReport.json(plan, available, batch) + "\n"
                 : PlanReport.table(plan, what, available));
         spec.commandLine().getOut().flush();
         return 0;

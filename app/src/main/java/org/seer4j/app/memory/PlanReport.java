@@ -45,9 +45,10 @@ public final class PlanReport {
         return b.toString();
     }
 
-    public static String json(MemoryPlan p, AvailableMemory available) {
+    public static String json(MemoryPlan p, AvailableMemory available, int batchPerWorker) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("engine", p.engine());
+        m.put("batch_per_worker", batchPerWorker);
         m.put("params", p.params());
         m.put("weights_bytes", p.weightsBytes());
         m.put("gradients_bytes", p.gradientsBytes());
