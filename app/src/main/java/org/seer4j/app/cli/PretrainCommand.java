@@ -52,7 +52,8 @@ public final class PretrainCommand implements Callable<Integer> {
         try {
             s = new Pretraining(Injectors.forRun(run, ConsoleProgress.standard(spec.commandLine().getOut())),
                     spec.commandLine().getOut()).run(run, dir, config.name());
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (RuntimeException e) {
+            // the Java heap's OutOfMemoryError is an Error and ends through Failure; this is the engines' native one
             if (!MemoryException.isOutOfMemory(e)) throw e;
             throw MemoryException.ranOut(PlanReport.refusal(plan, "out of memory during the run: "
                     + MemoryException.what(e)), e);

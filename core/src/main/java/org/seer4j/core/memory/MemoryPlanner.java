@@ -18,6 +18,8 @@ import org.seer4j.core.views.CropGroup;
  */
 public final class MemoryPlanner {
     private static final int FLOAT = 4;
+    /** Advice saving less than this (64 MiB) is not worth a line. */
+    private static final long WORTH_SAYING = 64L << 20;
 
     /** What decides the memory of a run, beside the network. */
     public record Switches(int batchPerWorker, boolean activationCheckpointing, String stateDtype,
@@ -94,14 +96,17 @@ public final class MemoryPlanner {
         if (!s.activationCheckpointing()) {
             long saved = peak - terms(model, crops, s.with(true, s.stateDtype(), s.batchPerWorker()), engine,
                     List.of()).peakBytes();
-            if (saved > 0) out.add("train.activation_checkpointing: true (recompute activations in backward; saves "
+            if (saved >= WORTH_SAYING) out.add("train.activation_checkpointing: true (recompute activations in backward; saves "
                     + MemoryPlan.gib(saved) + ")");
         }
-        if (s.momentum() && !"bfloat16".equals(s.stateDtype()) && engine.bfloat16State()) {
+        if (s.momentum() && !"bfloat16".equals(s.stateDtype()) && engine.bfloat16State()
+                && plain.optimizerBytes() / 2 >= WORTH_SAYING) {
             long saved = plain.optimizerBytes() / 2;
             out.add("optim.state_dtype: bfloat16 (momentum in half the bytes; saves " + MemoryPlan.gib(saved) + ")");
         }
-        if (s.batchPerWorker() > 1) {
+        long halfBatch = s.batchPerWorker() > 1 ? peak - terms(model, crops, s.with(s.activationCheckpointing(),
+                s.stateDtype(), s.batchPerWorker() / 2), engine, List.of()).peakBytes() : 0;
+        if (halfBatch >= WORTH_SAYING) {
             long saved = peak - terms(model, crops, s.with(s.activationCheckpointing(), s.stateDtype(),
                     s.batchPerWorker() / 2), engine, List.of()).peakBytes();
             out.add("half the images per worker: a smaller train.batch_size, or more data-parallel workers "
