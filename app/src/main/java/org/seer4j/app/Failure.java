@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.Locale;
 import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.port.DataException;
+import org.seer4j.app.memory.MemoryException;
 import picocli.CommandLine;
 
 /**
@@ -21,6 +22,9 @@ public record Failure(int code, String message) {
 
     public static Failure of(Throwable thrown) {
         Throwable t = unwrap(thrown);
+        if (t instanceof MemoryException m) {
+            return new Failure(m.exitCode(), m.getMessage());
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof OutOfMemoryError oom) {
                 return outOfMemory(oom);
@@ -32,6 +36,10 @@ public record Failure(int code, String message) {
         if (t instanceof ConfigException || t instanceof UserException || t instanceof DataException
                 || t instanceof IllegalArgumentException) {
             return new Failure(BAD_INPUT, t.getMessage());
+        }
+        if (MemoryException.isOutOfMemory(t)) {
+            return new Failure(RUNTIME, "out of memory: " + MemoryException.what(t)
+                    + " (seer4j plan estimates what a configuration needs)");
         }
         if (t instanceof InterruptedException) {
             return new Failure(INTERRUPTED, "interrupted");

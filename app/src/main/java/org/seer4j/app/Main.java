@@ -10,6 +10,7 @@ import org.seer4j.app.cli.EvalCommand;
 import org.seer4j.app.cli.ExportCommand;
 import org.seer4j.app.cli.ForwardCommand;
 import org.seer4j.app.cli.LaunchCommand;
+import org.seer4j.app.cli.PlanCommand;
 import org.seer4j.app.cli.PretrainCommand;
 import org.seer4j.app.cli.QuickstartCommand;
 import org.seer4j.app.cli.RegnetCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
                 RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
                 BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class,
-                CompareCommand.class, ShardCommand.class})
+                CompareCommand.class, ShardCommand.class, PlanCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
