@@ -26,6 +26,7 @@ import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -57,6 +58,12 @@ final class TfSwavModel implements SwavModel {
     private final GraphCollective graphCollective;
 
     TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
+        this(def, settings, groupedConv, List.copyOf(initial.keySet()), VariableStore.heapSource(initial));
+    }
+
+    /** A model whose initial weights are read chunk by chunk from {@code initial} (every tensor must be named). */
+    TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, List<String> initialNames,
+                VariableStore.ChunkSource initial) {
         TfCollective workers = null;
         if (settings.collective() != null && settings.collective().worldSize() > 1) {
             if (!(settings.collective() instanceof TfCollective tc)) {
@@ -91,27 +98,24 @@ final class TfSwavModel implements SwavModel {
                 RegNetGraph.scores(ti, RegNetGraph.l2Normalize(ti, net.head(ti, inferPooled, false, none)),
                         net.prototypes());
             }
-            vars.declareMomentum();
+            vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
+                    ? TBfloat16.class : TFloat32.class);
             s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads()))
                     // collective ops run only in a session on the worker's TF server
                     : TargetedSession.open(graph, workers.target(),
                             workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads())));
             this.session = s;
             List<String> missing = new ArrayList<>(vars.byName().keySet());
-            missing.removeAll(initial.keySet());
+            missing.removeAll(initialNames);
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("initial weights lack " + missing);
             }
-            loadWeights(initial);
+            VariableStore.load(session, vars.byName(), initialNames, initial);
             if (workers != null) {
                 // every replica starts from rank 0's weights
                 loadWeights(Replicas.broadcast(weights(), workers));
             }
-            Map<String, Tensor> zeros = new LinkedHashMap<>();
-            for (TfVariable m : vars.momentumBuffers()) {
-                zeros.put(m.name(), Tensor.zeros(m.interchangeShape()));
-            }
-            VariableStore.load(session, vars.momentumByName(), zeros);
+            VariableStore.zero(session, vars.momentumBuffers());
             int queueLength = settings.swav() == null ? 0 : settings.swav().queueLength();
             if (queueLength > 0 && def.head() != null) {
                 for (int i = 0; i < settings.views().assignCrops().size(); i++) {
@@ -238,7 +242,7 @@ final class TfSwavModel implements SwavModel {
         key.add(List.of(batch.batchSize()));
         return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
                 vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes,
-                graphCollective));
+                graphCollective, settings.activationCheckpointing()));
     }
 
     @Override
