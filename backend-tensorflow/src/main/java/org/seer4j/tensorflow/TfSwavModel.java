@@ -17,6 +17,8 @@ import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
 import org.seer4j.core.swav.EmbeddingQueue;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -49,6 +51,8 @@ final class TfSwavModel implements SwavModel {
     private final RegNetGraph net;
     private final UpdateGraph update;
     private final Map<List<List<Integer>>, TrainingGraph> training = new HashMap<>();
+    /** Chunked views handed out, released when the model changes. */
+    private final List<VariableReader> readers = new ArrayList<>();
     private final Placeholder<TFloat32> inferInput;
     private final Operand<TFloat32> inferPooled;
     private final Operand<TFloat32> inferLogits;
@@ -58,12 +62,11 @@ final class TfSwavModel implements SwavModel {
     private final GraphCollective graphCollective;
 
     TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
-        this(def, settings, groupedConv, List.copyOf(initial.keySet()), VariableStore.heapSource(initial));
+        this(def, settings, groupedConv, TensorReader.of(initial));
     }
 
-    /** A model whose initial weights are read chunk by chunk from {@code initial} (every tensor must be named). */
-    TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, List<String> initialNames,
-                VariableStore.ChunkSource initial) {
+    /** A model whose initial weights are read chunk by chunk from {@code initial} (every tensor must be there). */
+    TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, TensorReader initial) {
         TfCollective workers = null;
         if (settings.collective() != null && settings.collective().worldSize() > 1) {
             if (!(settings.collective() instanceof TfCollective tc)) {
@@ -106,11 +109,11 @@ final class TfSwavModel implements SwavModel {
                             workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads())));
             this.session = s;
             List<String> missing = new ArrayList<>(vars.byName().keySet());
-            missing.removeAll(initialNames);
+            missing.removeAll(initial.tensors().stream().map(TensorInfo::name).toList());
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("initial weights lack " + missing);
             }
-            VariableStore.load(session, vars.byName(), initialNames, initial);
+            VariableStore.load(session, vars.byName(), initial);
             if (workers != null) {
                 // every replica starts from rank 0's weights
                 loadWeights(Replicas.broadcast(weights(), workers));
@@ -140,6 +143,7 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
+        releaseReaders();
         long t0 = System.nanoTime();
         TrainingGraph g = trainingGraph(batch);
         boolean fill = !queues.isEmpty() && plan.iteration() >= settings.swav().queueStartIteration();
@@ -266,7 +270,78 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public void loadWeights(Map<String, Tensor> weights) {
+        releaseReaders();
         VariableStore.load(session, vars.byName(), weights);
+    }
+
+    @Override
+    public TensorReader weightsReader() {
+        releaseReaders();
+        VariableReader r = new VariableReader(session, vars.variables(), "");
+        readers.add(r);
+        return r;
+    }
+
+    @Override
+    public void loadWeights(TensorReader weights) {
+        releaseReaders();
+        VariableStore.load(session, vars.byName(), weights);
+    }
+
+    /** Momentum buffers as a chunked view of the session, then the (small) queues from the heap. */
+    @Override
+    public TensorReader trainingStateReader() {
+        releaseReaders();
+        VariableReader momentum = new VariableReader(session, vars.momentumBuffers(), MOMENTUM);
+        readers.add(momentum);
+        Map<String, Tensor> queueState = new LinkedHashMap<>();
+        for (int i = 0; i < queues.size(); i++) queueState.put(QUEUE + i, queues.get(i).contents());
+        TensorReader queueReader = TensorReader.of(queueState);
+        List<TensorInfo> infos = new ArrayList<>(momentum.tensors());
+        infos.addAll(queueReader.tensors());
+        return new TensorReader() {
+            @Override
+            public List<TensorInfo> tensors() {
+                return List.copyOf(infos);
+            }
+
+            @Override
+            public void read(String name, long offset, java.nio.FloatBuffer into) {
+                (name.startsWith(QUEUE) ? queueReader : momentum).read(name, offset, into);
+            }
+        };
+    }
+
+    /** Momentum chunk by chunk into the session; the queues (small) through the map path. */
+    @Override
+    public void loadTrainingState(TensorReader state) {
+        releaseReaders();
+        Map<String, Tensor> queueState = new LinkedHashMap<>();
+        List<TensorInfo> momentum = new ArrayList<>();
+        for (TensorInfo t : state.tensors()) {
+            if (t.name().startsWith(QUEUE)) queueState.put(t.name(), state.readTensor(t.name()));
+            else momentum.add(t);
+        }
+        if (!queueState.isEmpty()) loadTrainingState(queueState);
+        Map<String, TfVariable> byPrefixedName = new LinkedHashMap<>();
+        vars.momentumBuffers().forEach(v -> byPrefixedName.put(MOMENTUM + v.name(), v));
+        VariableStore.load(session, byPrefixedName, new TensorReader() {
+            @Override
+            public List<TensorInfo> tensors() {
+                return momentum;
+            }
+
+            @Override
+            public void read(String name, long offset, java.nio.FloatBuffer into) {
+                state.read(name, offset, into);
+            }
+        });
+    }
+
+    /** Views handed out earlier hold a fetched tensor; a change of the model ends them. */
+    private void releaseReaders() {
+        readers.forEach(VariableReader::release);
+        readers.clear();
     }
 
     @Override
@@ -313,6 +388,7 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public void close() {
+        releaseReaders();
         session.close();
         graph.close();
     }

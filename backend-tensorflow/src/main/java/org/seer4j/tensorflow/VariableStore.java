@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.nio.FloatBuffer;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -104,12 +107,6 @@ final class VariableStore implements WeightSource {
         return Collections.unmodifiableCollection(momentum.values());
     }
 
-    /** Fills {@code into} with values {@code [offset, offset + into.remaining())} of a named interchange tensor. */
-    @FunctionalInterface
-    interface ChunkSource {
-        void read(String name, long offset, FloatBuffer into);
-    }
-
     /** Receives values {@code [offset, offset + values.remaining())} of a named interchange tensor. */
     @FunctionalInterface
     interface ChunkSink {
@@ -126,42 +123,32 @@ final class VariableStore implements WeightSource {
 
     /** Loads the given interchange-named tensors from the heap; every name and shape is checked first. */
     static void load(Session session, Map<String, TfVariable> targets, Map<String, Tensor> tensors) {
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            TfVariable v = targets.get(e.getKey());
-            if (v != null && !Arrays.equals(e.getValue().shape(), v.interchangeShape())) {
-                throw new IllegalArgumentException(v.name() + " has shape " + Arrays.toString(v.interchangeShape())
-                        + " but the given tensor has " + Arrays.toString(e.getValue().shape()));
-            }
-        }
-        load(session, targets, List.copyOf(tensors.keySet()), heapSource(tensors));
-    }
-
-    /** Chunks of tensors on the heap; a request beyond a tensor's end (a smaller tensor than the variable) fails. */
-    static ChunkSource heapSource(Map<String, Tensor> tensors) {
-        return (name, offset, into) -> {
-            Tensor t = tensors.get(name);
-            if (offset + into.remaining() > t.size()) {
-                throw new IllegalArgumentException(name + ": the given tensor " + Arrays.toString(t.shape())
-                        + " is smaller than the model's");
-            }
-            FloatBuffer b = t.buffer();
-            into.put(b.position(Math.toIntExact(offset)).limit(Math.toIntExact(offset) + into.remaining()));
-        };
+        load(session, targets, TensorReader.of(tensors));
     }
 
     /**
-     * Loads the named tensors chunk by chunk: each is written from {@code source} into a native TensorFlow tensor
-     * through one bounded Java buffer, then assigned (transposed and cast inside TensorFlow).
+     * Loads the reader's tensors chunk by chunk, every name and shape checked first: each is written through one
+     * bounded Java buffer into a native TensorFlow tensor, then assigned (transposed and cast inside TensorFlow).
      */
-    static void load(Session session, Map<String, TfVariable> targets, List<String> names, ChunkSource source) {
+    static void load(Session session, Map<String, TfVariable> targets, TensorReader source) {
         List<String> unknown = new ArrayList<>();
-        for (String name : names) {
-            if (!targets.containsKey(name)) unknown.add(name);
+        List<TfVariable> vars = new ArrayList<>();
+        Map<TfVariable, String> names = new HashMap<>();
+        for (TensorInfo t : source.tensors()) {
+            TfVariable v = targets.get(t.name());
+            if (v == null) {
+                unknown.add(t.name());
+            } else if (!t.hasShape(TfTensors.longs(v.interchangeShape()))) {
+                throw new IllegalArgumentException(t.name() + " has shape " + Arrays.toString(v.interchangeShape())
+                        + " but the given tensor has " + Arrays.toString(t.shape()));
+            } else {
+                vars.add(v);
+                names.put(v, t.name());
+            }
         }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown tensor names: " + new TreeSet<>(unknown));
         }
-        List<TfVariable> vars = names.stream().map(targets::get).toList();
         float[] chunk = new float[(int) Math.min(CHUNK_VALUES, vars.stream().mapToLong(TfVariable::size).max()
                 .orElse(0))];
         for (List<TfVariable> run : runs(vars)) {
@@ -172,9 +159,10 @@ final class VariableStore implements WeightSource {
                     TFloat32 t = TFloat32.tensorOf(TfTensors.shape(v.interchangeShape()));
                     fed.add(t);
                     FloatDataBuffer data = t.asRawTensor().data().asFloats();
+                    String name = names.get(v);
                     for (long off = 0; off < v.size(); off += chunk.length) {
                         int n = (int) Math.min(chunk.length, v.size() - off);
-                        source.read(v.name(), off, FloatBuffer.wrap(chunk, 0, n));
+                        source.read(name, off, FloatBuffer.wrap(chunk, 0, n));
                         data.offset(off).write(chunk, 0, n);
                     }
                     runner.feed(v.feed(), t).addTarget(v.assign());
