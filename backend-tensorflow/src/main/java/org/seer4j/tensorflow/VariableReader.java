@@ -12,16 +12,20 @@ import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A chunked view of some of a model's variables (interchange layout and names, with a prefix). One variable at a
- * time is fetched from the session into a native tensor and chunks are copied out of it; the Java heap holds only
- * the caller's chunk. The owner {@link #release()}s the fetched tensor when the model changes or closes.
+ * A chunked view of some of a model's variables (interchange layout and names, with a prefix). One group of
+ * variables at a time ({@link VariableStore#RUN_VALUES} values at most, a bigger tensor alone) is fetched from the
+ * session into native tensors and chunks are copied out of them; the Java heap holds only the caller's chunk. The
+ * groups are fixed, so each is one session signature that TensorFlow prepares once (a signature per variable
+ * would prune the whole training graph hundreds of times per checkpoint). The owner {@link #release()}s the
+ * fetched tensors when the model changes or closes.
  */
 final class VariableReader implements TensorReader {
     private final Session session;
     private final String prefix;
     private final Map<String, TfVariable> byName = new LinkedHashMap<>();
     private final List<TensorInfo> infos = new ArrayList<>();
-    private String cachedName;
+    private final List<List<TfVariable>> groups;
+    private List<TfVariable> cachedGroup;
     private Result cached;
 
     VariableReader(Session session, Iterable<TfVariable> vars, String prefix) {
@@ -31,6 +35,7 @@ final class VariableReader implements TensorReader {
             byName.put(prefix + v.name(), v);
             infos.add(TensorInfo.of(prefix + v.name(), v.interchangeShape()));
         }
+        this.groups = VariableStore.runs(List.copyOf(byName.values()));
     }
 
     @Override
@@ -44,13 +49,16 @@ final class VariableReader implements TensorReader {
         if (v == null) throw new IllegalArgumentException("no tensor named " + name);
         int n = into.remaining();
         TensorReader.checkRange(TensorInfo.of(name, v.interchangeShape()), offset, n);
-        if (!name.equals(cachedName)) {
+        if (cachedGroup == null || !cachedGroup.contains(v)) {
             release();
-            cached = session.runner().fetch(v.interchangeRead()).run();
-            cachedName = name;
+            List<TfVariable> group = groups.stream().filter(g -> g.contains(v)).findFirst().orElseThrow();
+            Session.Runner runner = session.runner();
+            group.forEach(g -> runner.fetch(g.interchangeRead()));
+            cached = runner.run();
+            cachedGroup = group;
         }
         float[] chunk = new float[(int) Math.min(n, VariableStore.CHUNK_VALUES)];
-        var data = ((TFloat32) cached.get(0)).asRawTensor().data().asFloats();
+        var data = ((TFloat32) cached.get(cachedGroup.indexOf(v))).asRawTensor().data().asFloats();
         for (long done = 0; done < n; done += chunk.length) {
             int k = (int) Math.min(chunk.length, n - done);
             data.offset(offset + done).read(chunk, 0, k);
@@ -63,7 +71,7 @@ final class VariableReader implements TensorReader {
         if (cached != null) {
             cached.close();
             cached = null;
-            cachedName = null;
+            cachedGroup = null;
         }
     }
 }

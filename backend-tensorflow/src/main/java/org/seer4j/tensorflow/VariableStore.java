@@ -220,7 +220,7 @@ final class VariableStore implements WeightSource {
     }
 
     /** Consecutive groups of at most {@link #RUN_VALUES} values (a bigger tensor alone). */
-    private static List<List<TfVariable>> runs(List<TfVariable> vars) {
+    static List<List<TfVariable>> runs(List<TfVariable> vars) {
         List<List<TfVariable>> runs = new ArrayList<>();
         List<TfVariable> current = new ArrayList<>();
         long values = 0;
