@@ -13,6 +13,7 @@ import org.seer4j.core.distributed.WorkerEnvironment;
 import org.seer4j.core.memory.MemoryPlan;
 import org.seer4j.core.memory.MemoryPlanner;
 import org.seer4j.app.run.RunFolder;
+import org.seer4j.app.wiring.DataSources;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.usecase.PretrainUseCase.Summary;
@@ -44,7 +45,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunConfig run = config.load();
+        RunConfig run = config.loadForTraining(DataSources::imagesPerEpoch);
         MemoryPlan plan = checkMemory(run);
         Path dir = RunFolder.choose(out, run, config.name(), LocalDateTime.now());
         Summary s;

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.seer4j.app.run.JsonFiles;
 import org.seer4j.core.memory.MemoryPlan;
+import org.seer4j.data.json.Json;
 
 /** A {@link MemoryPlan} as the small table {@code plan} and {@code pretrain} print, or as JSON. */
 public final class PlanReport {
@@ -71,7 +71,7 @@ public final class PlanReport {
         m.put("backward_buffers_bytes", p.workspaceBytes());
         if (available != null && available.bytes() != Long.MAX_VALUE) m.put("available_bytes", available.bytes());
         m.put("advice", p.advice());
-        return JsonFiles.toJson(m);
+        return Json.write(m);
     }
 
     /** The one line {@code pretrain} refuses with, or ends with when memory runs out. */

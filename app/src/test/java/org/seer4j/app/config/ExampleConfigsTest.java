@@ -62,6 +62,29 @@ class ExampleConfigsTest {
     }
 
     @Test
+    void theOneMachineSeerConfigsHoldTheMemoryBenchmarksOfIssue12() {
+        List<CropGroup> small = List.of(new CropGroup(2, 64, 0.14, 1.0), new CropGroup(4, 32, 0.05, 0.14));
+        RunConfig full = ConfigLoader.load(CONFIGS.resolve("seer-256gf-one-machine.yaml"));
+        assertThat(full.model().arch()).isEqualTo("seer_regnet_y_256gf");
+        assertThat(full.model().headDims()).containsExactly(8192, 8192, 256);
+        assertThat(full.swav().prototypes()).isEqualTo(16000);
+        assertThat(full.views().crops()).isEqualTo(small);
+        assertThat(full.train().batchSize()).isEqualTo(2);
+        RunConfig measured = ConfigLoader.load(CONFIGS.resolve("seer-256gf-small-head.yaml"));
+        assertThat(measured.model().arch()).isEqualTo("seer_regnet_y_256gf");
+        assertThat(measured.model().headDims()).containsExactly(256);
+        assertThat(measured.model().headBatchNorm()).isFalse();
+        assertThat(measured.swav().prototypes()).isEqualTo(100);
+        assertThat(measured.swav().queueLength()).isZero();
+        assertThat(measured.views().crops()).isEqualTo(small);
+        assertThat(measured.train().batchSize()).isEqualTo(2);
+        assertThat(measured.train().steps()).isEqualTo(2);
+        assertThat(measured.optim().name()).isEqualTo("sgd");
+        assertThat(measured.optim().momentum()).isEqualTo(0.9);
+        assertThat(measured.data().source()).isEqualTo("sample");
+    }
+
+    @Test
     void theSwavConfigHoldsTheImageNetRecipe() {
         RunConfig c = ConfigLoader.load(CONFIGS.resolve("swav-imagenet.yaml"));
         assertThat(c.views().crops()).containsExactly(new CropGroup(2, 224, 0.14, 1.0), new CropGroup(6, 96, 0.05, 0.14));

@@ -1,5 +1,6 @@
 package org.seer4j.core.memory;
 
+import java.util.List;
 import org.seer4j.core.model.HeadSpec;
 import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.regnet.BlockPlan;
@@ -25,7 +26,8 @@ import org.seer4j.core.regnet.BlockPlan;
  * gradient buffers.
  */
 public record ActivationCount(long trunkValues, long headValues, long imageValues, long[] stageValues,
-                              long[] stageInputValues, long largestTensor) {
+                              long[] stageInputValues, long[] blockValues, long[] blockInputValues,
+                              long largestTensor) {
 
     /** Per image of {@code resolution} x {@code resolution} pixels. */
     public static ActivationCount of(ModelDefinition model, int resolution) {
@@ -37,7 +39,12 @@ public record ActivationCount(long trunkValues, long headValues, long imageValue
         long stemValues = 2L * stem * h * h; // conv out (BN input), ReLU out
         long largest = (long) stem * h * h;
         int previousStage = 0;
-        for (BlockPlan b : model.trunk().blocks()) {
+        List<BlockPlan> blocks = model.trunk().blocks();
+        long[] block = new long[blocks.size()];
+        long[] blockInput = new long[blocks.size()];
+        for (int i = 0; i < blocks.size(); i++) {
+            BlockPlan b = blocks.get(i);
+            blockInput[i] = (long) b.inWidth() * h * h;
             int s = b.stage() - 1;
             if (b.stage() != previousStage) {
                 stageInput[s] = (long) b.inWidth() * h * h;
@@ -51,6 +58,7 @@ public record ActivationCount(long trunkValues, long headValues, long imageValue
             if (b.hasProjection()) v += (long) b.outWidth() * outArea;
             if (b.hasSe()) v += 2 * wb + b.seWidth();
             stage[s] += v;
+            block[i] = v;
             largest = Math.max(largest, Math.max(wb * inArea, (long) b.outWidth() * outArea));
             h = out;
         }
@@ -71,7 +79,7 @@ public record ActivationCount(long trunkValues, long headValues, long imageValue
             head += in + 2L * model.prototypes(); // normalised embedding, scores, their log-softmax
         }
         long image = 3L * resolution * resolution;
-        return new ActivationCount(trunk, head, image, stage, stageInput, largest);
+        return new ActivationCount(trunk, head, image, stage, stageInput, block, blockInput, largest);
     }
 
     /** Output side of a k x k convolution with padding k / 2. */
@@ -85,20 +93,23 @@ public record ActivationCount(long trunkValues, long headValues, long imageValue
     }
 
     /**
-     * With activation checkpointing: only each stage's input (and the stem, the head) is kept during forward; a
-     * stage's activations are recomputed one stage at a time in backward ({@link #largestStageValues}).
+     * With activation checkpointing: only each segment's input (and the stem, the head) is kept during forward;
+     * backward rebuilds one segment at a time ({@link #largestSegmentValues}). A segment is a stage or, for
+     * engines that checkpoint finer, a block.
      */
-    public long checkpointedValues() {
-        long v = imageValues + headValues + (trunkValues - sum(stageValues));
-        // stage 1's input is the stem's ReLU output, already in the trunk's remainder
-        for (int s = 1; s < stageInputValues.length; s++) v += stageInputValues[s];
+    public long checkpointedValues(boolean perBlock) {
+        long[] values = perBlock ? blockValues : stageValues;
+        long[] inputs = perBlock ? blockInputValues : stageInputValues;
+        long v = imageValues + headValues + (trunkValues - sum(values));
+        // the first segment's input is the stem's ReLU output, already in the trunk's remainder
+        for (int s = 1; s < inputs.length; s++) v += inputs[s];
         return v;
     }
 
-    /** The largest stage's activations: what backward rebuilds at once under activation checkpointing. */
-    public long largestStageValues() {
+    /** The largest segment's activations: what backward rebuilds at once under activation checkpointing. */
+    public long largestSegmentValues(boolean perBlock) {
         long m = 0;
-        for (long v : stageValues) m = Math.max(m, v);
+        for (long v : perBlock ? blockValues : stageValues) m = Math.max(m, v);
         return m;
     }
 

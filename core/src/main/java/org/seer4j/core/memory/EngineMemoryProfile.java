@@ -9,24 +9,39 @@ import java.util.Map;
  * @param engine             the {@code backend.name} it describes
  * @param runtimeBytes       the process at rest: JVM (heap in use, metaspace, code), the engine's native
  *                           libraries and thread pools, the data pipeline; a small model's peak less its tensors
- * @param gradientFraction   share of the parameter gradients alive at the peak: 1 where every gradient is held
- *                           until the update, less where each is freed as soon as it is applied
+ * @param gradientsPerSegment whether backward applies each segment's update (the head, each residual block, the
+ *                           stem) and frees its gradients as it passes, so only the largest segment's gradients
+ *                           are alive at once; otherwise every gradient is held until the update
+ * @param recomputePerBlock  whether activation checkpointing keeps each residual block's input and rebuilds one
+ *                           block at a time, rather than one stage at a time
+ * @param bfloat16State      whether the engine keeps optimizer state in bfloat16 ({@code optim.state_dtype})
  * @param activationFactor   measured kept activations over the {@link ActivationCount} hand count (allocator
  *                           rounding, engine-internal copies such as layout conversions)
  * @param workspaceFactor    transient buffers of backward (gradients of activations, convolution workspaces), in
  *                           multiples of the largest single activation tensor of a crop group's batch
  */
-public record EngineMemoryProfile(String engine, long runtimeBytes, double gradientFraction, double activationFactor,
+public record EngineMemoryProfile(String engine, long runtimeBytes, boolean gradientsPerSegment,
+                                  boolean recomputePerBlock, boolean bfloat16State, double activationFactor,
                                   double workspaceFactor) {
 
     private static final long MIB = 1L << 20;
 
+    /**
+     * The fitted constants (2026-12-01, main's engines before issue 12's engine work; docs/scale.md has the runs):
+     * the runtime from a 2-step run of RegNetY-200MF at batch 2 (peak RSS 343 MiB in DJL, 887 MiB in TensorFlow,
+     * less its exact tensor bytes), the activation factor from the bench workload (911 MiB and 1696 MiB), the
+     * workspace factor fixed at 3 (the gradient of an activation, the gradient of its input and a convolution
+     * buffer). Checked on RegNetY-800MF at batch 8 (2x96 + 4x48): plan 0.88x the measured peak in DJL, 1.05x in
+     * TensorFlow. The behaviours are the engines' since issue 12: DJL differentiates and updates segment by
+     * segment and checkpoints per block, without bfloat16 state; TensorFlow applies fused momentum updates in the
+     * graph as each gradient is ready, checkpoints per stage and keeps bfloat16 state.
+     */
     private static final Map<String, EngineMemoryProfile> KNOWN = Map.of(
-            "djl", new EngineMemoryProfile("djl", 700 * MIB, 1.0, 1.0, 3.0),
-            "tensorflow", new EngineMemoryProfile("tensorflow", 1000 * MIB, 1.0, 1.0, 3.0));
+            "djl", new EngineMemoryProfile("djl", 306 * MIB, true, true, false, 1.75, 3.0),
+            "tensorflow", new EngineMemoryProfile("tensorflow", 850 * MIB, true, false, true, 2.55, 3.0));
 
     public EngineMemoryProfile {
-        if (runtimeBytes < 0 || !(gradientFraction >= 0 && gradientFraction <= 1) || !(activationFactor > 0)
+        if (runtimeBytes < 0 || !(activationFactor > 0)
                 || !(workspaceFactor >= 0)) {
             throw new IllegalArgumentException("bad memory profile for " + engine);
         }

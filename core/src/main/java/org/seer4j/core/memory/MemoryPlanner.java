@@ -1,6 +1,8 @@
 package org.seer4j.core.memory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.model.ModelCost;
@@ -47,12 +49,18 @@ public final class MemoryPlanner {
                                     EngineMemoryProfile engine, List<String> advice) {
         long all = 0;
         long trainable = 0;
+        Map<String, Long> segments = new HashMap<>();
         for (ParameterSpec p : ParameterLayout.of(model)) {
             all += p.size();
-            if (p.trainable()) trainable += p.size();
+            if (p.trainable()) {
+                trainable += p.size();
+                segments.merge(segment(p.name()), p.size(), Long::sum);
+            }
         }
         long params = ModelCost.of(model, crops.get(0).size()).params();
-        long gradients = (long) Math.ceil(engine.gradientFraction() * trainable * FLOAT);
+        long held = engine.gradientsPerSegment() ? segments.values().stream().mapToLong(Long::longValue).max()
+                .orElse(0) : trainable;
+        long gradients = held * FLOAT;
         int stateBytes = "bfloat16".equals(s.stateDtype()) ? 2 : FLOAT;
         long optimizer = s.momentum() ? trainable * stateBytes : 0;
         int embedding = model.head() == null ? 0 : model.head().outWidth();
@@ -63,11 +71,12 @@ public final class MemoryPlanner {
         for (CropGroup g : crops) {
             ActivationCount a = ActivationCount.of(model, g.size());
             long images = (long) g.count() * s.batchPerWorker();
-            long kept = s.activationCheckpointing() ? a.checkpointedValues() : a.totalValues();
+            boolean perBlock = engine.recomputePerBlock();
+            long kept = s.activationCheckpointing() ? a.checkpointedValues(perBlock) : a.totalValues();
             groups.add(new MemoryPlan.GroupActivations(g.count(), g.size(),
                     scale(images * kept * FLOAT, engine.activationFactor())));
             if (s.activationCheckpointing()) {
-                recompute = Math.max(recompute, scale(images * a.largestStageValues() * FLOAT,
+                recompute = Math.max(recompute, scale(images * a.largestSegmentValues(perBlock) * FLOAT,
                         engine.activationFactor()));
             }
             largest = Math.max(largest, images * a.largestTensor() * FLOAT);
@@ -88,7 +97,7 @@ public final class MemoryPlanner {
             if (saved > 0) out.add("train.activation_checkpointing: true (recompute activations in backward; saves "
                     + MemoryPlan.gib(saved) + ")");
         }
-        if (s.momentum() && !"bfloat16".equals(s.stateDtype())) {
+        if (s.momentum() && !"bfloat16".equals(s.stateDtype()) && engine.bfloat16State()) {
             long saved = plain.optimizerBytes() / 2;
             out.add("optim.state_dtype: bfloat16 (momentum in half the bytes; saves " + MemoryPlan.gib(saved) + ")");
         }
@@ -103,6 +112,16 @@ public final class MemoryPlanner {
                     + "and optimiser state grow with the parameters");
         }
         return out;
+    }
+
+    /** The segment a parameter's gradient belongs to: the stem, one residual block, or the head. */
+    static String segment(String name) {
+        if (name.startsWith("stem.")) return "stem";
+        if (name.startsWith("trunk_output.")) {
+            int end = name.indexOf('.', name.indexOf('.', name.indexOf('.') + 1) + 1);
+            return name.substring(0, end); // trunk_output.blockS.blockS-i
+        }
+        return "head";
     }
 
     private static long scale(long bytes, double factor) {

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.seer4j.core.port.Checkpoint;
@@ -27,6 +26,8 @@ import org.seer4j.data.io.AtomicFiles;
 import org.seer4j.data.io.ChunkedChannels;
 import org.seer4j.data.json.Json;
 import org.seer4j.data.safetensors.SafetensorsFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints as folders {@code step-000000001234/} holding {@code weights.safetensors} (interchange names, the
@@ -43,7 +44,7 @@ import org.seer4j.data.safetensors.SafetensorsFile;
  * by chunk.
  */
 public final class FileCheckpointStore implements CheckpointStore {
-    private static final Logger LOG = Logger.getLogger(FileCheckpointStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("step-(\\d{12})");
     static final String WEIGHTS = "weights.safetensors";
     static final String STATE = "state.safetensors";
@@ -87,11 +88,11 @@ public final class FileCheckpointStore implements CheckpointStore {
         try {
             tensors.write(tmp.resolve(WEIGHTS), ordered(c.weights()), c.metadata());
             tensors.write(tmp.resolve(STATE), ordered(c.trainingState()), Map.of());
-            StringBuilder json = new StringBuilder("{\"step\":").append(c.step()).append(",\"sha256\":{");
-            json.append(Json.quote(WEIGHTS)).append(':').append(Json.quote(ChunkedChannels.sha256(tmp.resolve(WEIGHTS)))).append(',');
-            json.append(Json.quote(STATE)).append(':').append(Json.quote(ChunkedChannels.sha256(tmp.resolve(STATE)))).append("},");
-            json.append("\"metadata\":").append(Json.objectOfStrings(new java.util.TreeMap<>(c.metadata()))).append("}\n");
-            AtomicFiles.writeString(tmp.resolve(MANIFEST), json.toString());
+            Map<String, String> sums = new LinkedHashMap<>();
+            sums.put(WEIGHTS, ChunkedChannels.sha256(tmp.resolve(WEIGHTS)));
+            sums.put(STATE, ChunkedChannels.sha256(tmp.resolve(STATE)));
+            Manifest manifest = new Manifest(c.step(), sums, new java.util.TreeMap<>(c.metadata()));
+            AtomicFiles.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
             sync(tmp);
             Path target = pathOf(c.step());
             if (Files.exists(target)) {
@@ -134,19 +135,23 @@ public final class FileCheckpointStore implements CheckpointStore {
             try {
                 Checkpoint c = read(p);
                 if (!problems.isEmpty()) {
-                    LOG.warning("resuming from " + p + " because newer checkpoints are damaged: " + problems);
+                    LOG.warn("resuming from {} because newer checkpoints are damaged: {}", p, problems);
                 }
                 return Optional.of(c);
             } catch (IOException | RuntimeException e) {
                 String why = p.getFileName() + ": " + e.getMessage();
                 problems.add(why);
-                LOG.warning("checkpoint " + why + "; trying the one before");
+                LOG.warn("checkpoint {}; trying the one before", why);
             }
         }
         if (!problems.isEmpty()) {
             throw new IOException("every checkpoint in " + dir + " is damaged: " + problems);
         }
         return Optional.empty();
+    }
+
+    /** manifest.json: the step, each file's SHA-256 and the checkpoint's metadata (keys sorted). */
+    private record Manifest(long step, Map<String, String> sha256, Map<String, String> metadata) {
     }
 
     /** Reads and verifies one checkpoint folder. */

@@ -262,15 +262,11 @@ public final class SafetensorsFile implements TensorFile {
         });
     }
 
+    /** The header as safetensors writers emit it: metadata first, then each tensor in data order. */
     private byte[] headerBytes(List<TensorInfo> tensors, Map<String, String> metadata) {
-        StringBuilder b = new StringBuilder();
-        b.append('{');
-        boolean first = true;
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
-            Json.quote(METADATA, b);
-            b.append(':').append(Json.objectOfStrings(metadata));
-            first = false;
+            header.put(METADATA, metadata);
         }
         long offset = 0;
         for (TensorInfo t : tensors) {
@@ -278,22 +274,18 @@ public final class SafetensorsFile implements TensorFile {
             if (name == null || name.isEmpty() || METADATA.equals(name)) {
                 throw new IllegalArgumentException("bad tensor name '" + name + "' for a safetensors file");
             }
-            if (!seen.add(name)) throw new IllegalArgumentException("tensor '" + name + "' is given twice");
+            if (header.containsKey(name)) {
+                throw new IllegalArgumentException("tensor '" + name + "' is given twice");
+            }
             long bytes = Math.multiplyExact(t.size(), writeDtype.bytes());
-            if (!first) {
-                b.append(',');
-            }
-            first = false;
-            Json.quote(name, b);
-            b.append(":{\"dtype\":\"").append(writeDtype.name()).append("\",\"shape\":[");
-            for (int i = 0; i < t.rank(); i++) {
-                b.append(i == 0 ? "" : ",").append(t.dim(i));
-            }
-            b.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", writeDtype.name());
+            info.put("shape", t.shape());
+            info.put("data_offsets", new long[] {offset, offset + bytes});
+            header.put(name, info);
             offset += bytes;
         }
-        b.append('}');
-        byte[] raw = b.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] raw = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (raw.length + 7) / 8 * 8;
         byte[] out = Arrays.copyOf(raw, padded);
         Arrays.fill(out, raw.length, padded, (byte) ' ');
