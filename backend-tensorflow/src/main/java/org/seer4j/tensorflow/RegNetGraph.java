@@ -63,13 +63,38 @@ final class RegNetGraph {
 
     /** Stem and stages, then global average pooling: [N, trunk width]. */
     Operand<TFloat32> trunk(Ops tf, Operand<TFloat32> nhwc, boolean training, List<BnStat> stats) {
-        Ops s = tf.withSubScope("stem");
-        int stem = def.trunk().stemWidth();
-        Operand<TFloat32> x = conv(s, nhwc, "stem.0.weight", 3, stem, 3, def.stemStride(), 1);
-        x = s.nn.relu(bn(s, x, "stem.1", stem, training, stats));
-        for (BlockPlan b : def.trunk().blocks()) {
-            x = block(tf.withSubScope("s" + b.stage() + "b" + b.index()), x, b, training, stats);
+        Operand<TFloat32> x = nhwc;
+        for (int i = 0; i < segmentCount(); i++) {
+            x = segment(tf, i, x, training, stats);
         }
+        return pool(tf, x);
+    }
+
+    /** The pieces the trunk is cut into for activation checkpointing: the stem, then each stage. */
+    int segmentCount() {
+        return 1 + (int) def.trunk().blocks().stream().mapToInt(BlockPlan::stage).distinct().count();
+    }
+
+    /** Segment {@code i} of the trunk: 0 the stem on NHWC images, then the stages in order. */
+    Operand<TFloat32> segment(Ops tf, int i, Operand<TFloat32> x, boolean training, List<BnStat> stats) {
+        if (i == 0) {
+            Ops s = tf.withSubScope("stem");
+            int stem = def.trunk().stemWidth();
+            x = conv(s, x, "stem.0.weight", 3, stem, 3, def.stemStride(), 1);
+            return s.nn.relu(bn(s, x, "stem.1", stem, training, stats));
+        }
+        int stage = def.trunk().blocks().stream().mapToInt(BlockPlan::stage).distinct().sorted().skip(i - 1L)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("the trunk has no segment " + i));
+        for (BlockPlan b : def.trunk().blocks()) {
+            if (b.stage() == stage) {
+                x = block(tf.withSubScope("s" + b.stage() + "b" + b.index()), x, b, training, stats);
+            }
+        }
+        return x;
+    }
+
+    /** Global average pooling of the last stage: [N, trunk width]. */
+    static Operand<TFloat32> pool(Ops tf, Operand<TFloat32> x) {
         return tf.math.mean(x, tf.constant(new int[] {1, 2}));
     }
 

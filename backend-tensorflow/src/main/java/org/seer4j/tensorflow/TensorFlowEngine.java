@@ -12,6 +12,7 @@ import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.SwavModel;
 import org.seer4j.core.port.SwavObjective;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorReader;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -53,10 +54,19 @@ public final class TensorFlowEngine implements Engine {
                 + ", grouped conv " + resolvedGroupedConv().name().toLowerCase(Locale.ROOT);
     }
 
-    /** Builds the model and loads the core's seeded initial weights (the same in every engine). */
+    /**
+     * Builds the model and loads the core's seeded initial weights (the same in every engine), generated chunk by
+     * chunk straight into the variables.
+     */
     @Override
     public SwavModel open(ModelDefinition model, EngineSettings settings) {
-        return open(model, settings, InitialWeights.generate(model, settings.seed()));
+        return open(model, settings, InitialWeights.reader(model, settings.seed()));
+    }
+
+    /** A model whose variables are filled from {@code initialWeights} chunk by chunk, never whole on the heap. */
+    @Override
+    public SwavModel open(ModelDefinition model, EngineSettings settings, TensorReader initialWeights) {
+        return new TfSwavModel(model, settings, resolvedGroupedConv(), initialWeights);
     }
 
     /** A model starting from the given weights (every tensor of the model must be present). */

@@ -17,6 +17,8 @@ import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
 import org.seer4j.core.swav.EmbeddingQueue;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -26,6 +28,7 @@ import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -48,6 +51,8 @@ final class TfSwavModel implements SwavModel {
     private final RegNetGraph net;
     private final UpdateGraph update;
     private final Map<List<List<Integer>>, TrainingGraph> training = new HashMap<>();
+    /** Chunked views handed out, released when the model changes. */
+    private final List<VariableReader> readers = new ArrayList<>();
     private final Placeholder<TFloat32> inferInput;
     private final Operand<TFloat32> inferPooled;
     private final Operand<TFloat32> inferLogits;
@@ -57,6 +62,11 @@ final class TfSwavModel implements SwavModel {
     private final GraphCollective graphCollective;
 
     TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
+        this(def, settings, groupedConv, TensorReader.of(initial));
+    }
+
+    /** A model whose initial weights are read chunk by chunk from {@code initial} (every tensor must be there). */
+    TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, TensorReader initial) {
         TfCollective workers = null;
         if (settings.collective() != null && settings.collective().worldSize() > 1) {
             if (!(settings.collective() instanceof TfCollective tc)) {
@@ -91,27 +101,24 @@ final class TfSwavModel implements SwavModel {
                 RegNetGraph.scores(ti, RegNetGraph.l2Normalize(ti, net.head(ti, inferPooled, false, none)),
                         net.prototypes());
             }
-            vars.declareMomentum();
+            vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
+                    ? TBfloat16.class : TFloat32.class);
             s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads()))
                     // collective ops run only in a session on the worker's TF server
                     : TargetedSession.open(graph, workers.target(),
                             workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads())));
             this.session = s;
             List<String> missing = new ArrayList<>(vars.byName().keySet());
-            missing.removeAll(initial.keySet());
+            missing.removeAll(initial.tensors().stream().map(TensorInfo::name).toList());
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("initial weights lack " + missing);
             }
-            loadWeights(initial);
+            VariableStore.load(session, vars.byName(), initial);
             if (workers != null) {
                 // every replica starts from rank 0's weights
                 loadWeights(Replicas.broadcast(weights(), workers));
             }
-            Map<String, Tensor> zeros = new LinkedHashMap<>();
-            for (TfVariable m : vars.momentumBuffers()) {
-                zeros.put(m.name(), Tensor.zeros(m.interchangeShape()));
-            }
-            VariableStore.load(session, vars.momentumByName(), zeros);
+            VariableStore.zero(session, vars.momentumBuffers());
             int queueLength = settings.swav() == null ? 0 : settings.swav().queueLength();
             if (queueLength > 0 && def.head() != null) {
                 for (int i = 0; i < settings.views().assignCrops().size(); i++) {
@@ -136,6 +143,7 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
+        releaseReaders();
         long t0 = System.nanoTime();
         TrainingGraph g = trainingGraph(batch);
         boolean fill = !queues.isEmpty() && plan.iteration() >= settings.swav().queueStartIteration();
@@ -238,7 +246,7 @@ final class TfSwavModel implements SwavModel {
         key.add(List.of(batch.batchSize()));
         return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
                 vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes,
-                graphCollective));
+                graphCollective, settings.activationCheckpointing()));
     }
 
     @Override
@@ -262,7 +270,78 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public void loadWeights(Map<String, Tensor> weights) {
+        releaseReaders();
         VariableStore.load(session, vars.byName(), weights);
+    }
+
+    @Override
+    public TensorReader weightsReader() {
+        releaseReaders();
+        VariableReader r = new VariableReader(session, vars.variables(), "");
+        readers.add(r);
+        return r;
+    }
+
+    @Override
+    public void loadWeights(TensorReader weights) {
+        releaseReaders();
+        VariableStore.load(session, vars.byName(), weights);
+    }
+
+    /** Momentum buffers as a chunked view of the session, then the (small) queues from the heap. */
+    @Override
+    public TensorReader trainingStateReader() {
+        releaseReaders();
+        VariableReader momentum = new VariableReader(session, vars.momentumBuffers(), MOMENTUM);
+        readers.add(momentum);
+        Map<String, Tensor> queueState = new LinkedHashMap<>();
+        for (int i = 0; i < queues.size(); i++) queueState.put(QUEUE + i, queues.get(i).contents());
+        TensorReader queueReader = TensorReader.of(queueState);
+        List<TensorInfo> infos = new ArrayList<>(momentum.tensors());
+        infos.addAll(queueReader.tensors());
+        return new TensorReader() {
+            @Override
+            public List<TensorInfo> tensors() {
+                return List.copyOf(infos);
+            }
+
+            @Override
+            public void read(String name, long offset, java.nio.FloatBuffer into) {
+                (name.startsWith(QUEUE) ? queueReader : momentum).read(name, offset, into);
+            }
+        };
+    }
+
+    /** Momentum chunk by chunk into the session; the queues (small) through the map path. */
+    @Override
+    public void loadTrainingState(TensorReader state) {
+        releaseReaders();
+        Map<String, Tensor> queueState = new LinkedHashMap<>();
+        List<TensorInfo> momentum = new ArrayList<>();
+        for (TensorInfo t : state.tensors()) {
+            if (t.name().startsWith(QUEUE)) queueState.put(t.name(), state.readTensor(t.name()));
+            else momentum.add(t);
+        }
+        if (!queueState.isEmpty()) loadTrainingState(queueState);
+        Map<String, TfVariable> byPrefixedName = new LinkedHashMap<>();
+        vars.momentumBuffers().forEach(v -> byPrefixedName.put(MOMENTUM + v.name(), v));
+        VariableStore.load(session, byPrefixedName, new TensorReader() {
+            @Override
+            public List<TensorInfo> tensors() {
+                return momentum;
+            }
+
+            @Override
+            public void read(String name, long offset, java.nio.FloatBuffer into) {
+                state.read(name, offset, into);
+            }
+        });
+    }
+
+    /** Views handed out earlier hold a fetched tensor; a change of the model ends them. */
+    private void releaseReaders() {
+        readers.forEach(VariableReader::release);
+        readers.clear();
     }
 
     @Override
@@ -309,6 +388,7 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public void close() {
+        releaseReaders();
         session.close();
         graph.close();
     }

@@ -19,6 +19,14 @@ final class TfTensors {
         return Shape.of(d);
     }
 
+    static long[] longs(int... dims) {
+        long[] d = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            d[i] = dims[i];
+        }
+        return d;
+    }
+
     /** One bulk copy of the port tensor into a new TensorFlow tensor of the same shape. */
     static TFloat32 toTf(Tensor t) {
         return TFloat32.tensorOf(shape(t.shape()), DataBuffers.of(t.buffer()));

@@ -39,20 +39,28 @@ final class TrainingGraph {
 
     TrainingGraph(Graph graph, Ops root, String name, RegNetGraph net, VariableStore vars, UpdateGraph update,
                   SwavConfig swav, List<Integer> assignCrops, int batch, List<int[]> groupShapes,
-                  GraphCollective workers) {
+                  GraphCollective workers, boolean checkpointing) {
         Ops tf = root.withSubScope(name);
         int embedding = net.definition().head().outWidth();
         int k = net.definition().prototypes();
         int crops = 0;
         List<RegNetGraph.BnStat> stats = new ArrayList<>();
         List<Operand<TFloat32>> pooled = new ArrayList<>();
+        // per group, the input of every trunk segment and the trunk's output: what checkpointing keeps
+        List<List<Operand<TFloat32>>> bounds = new ArrayList<>();
         for (int g = 0; g < groupShapes.size(); g++) {
             int[] s = groupShapes.get(g);
             Ops tg = tf.withSubScope("group" + g);
             Placeholder<TFloat32> in = tg.withName("images").placeholder(TFloat32.class,
                     Placeholder.shape(TfTensors.shape(s)));
             inputs.add(in);
-            pooled.add(net.trunk(tg, RegNetGraph.nchwToNhwc(tg, in), true, stats));
+            List<Operand<TFloat32>> b = new ArrayList<>();
+            b.add(RegNetGraph.nchwToNhwc(tg, in));
+            for (int i = 0; i < net.segmentCount(); i++) {
+                b.add(net.segment(tg, i, b.get(i), true, stats));
+            }
+            bounds.add(b);
+            pooled.add(RegNetGraph.pool(tg, b.get(b.size() - 1)));
             crops += s[0] / batch;
         }
         Operand<TFloat32> features = pooled.size() == 1 ? pooled.get(0) : tf.concat(pooled, tf.constant(0));
@@ -89,7 +97,9 @@ final class TrainingGraph {
         }
         gradientVariables.add(protoVar);
         xs.add(protos.asOutput());
-        Output<?>[] grads = graph.addGradients(name + "_gradients", new Output<?>[] {localLoss.asOutput()},
+        Output<?>[] grads = checkpointing
+                ? checkpointedGradients(graph, tf, name, net, vars, localLoss, bounds, protos, protoVar)
+                : graph.addGradients(name + "_gradients", new Output<?>[] {localLoss.asOutput()},
                 xs.toArray(new Output<?>[0]), null);
         if (workers != null) {
             Ops ta = tf.withSubScope("average");
@@ -117,6 +127,66 @@ final class TrainingGraph {
         }
         updatesFrozenPrototypes.add(tu.assignVariableOp(protoVar.handle(), protos));
         buildBnUpdates(tu, stats);
+    }
+
+    /**
+     * Activation checkpointing: the gradients of {@link #gradientVariables} (in that order) computed segment by
+     * segment from the last, each segment's forward recomputed from its kept input just before its backward runs.
+     * The forward pass's own intermediate activations feed no gradient op, so TensorFlow frees each as soon as the
+     * next forward op has read it; only the segment inputs live until backward. A recomputed segment starts only
+     * once the gradient at its output exists (a control dependency on that gradient), so its activations exist
+     * while that one segment's backward runs. Its BN batch statistics are the forward pass's again and are not
+     * folded into the running averages, which the forward pass updates once.
+     */
+    private Output<?>[] checkpointedGradients(Graph graph, Ops tf, String name, RegNetGraph net, VariableStore vars,
+                                              Operand<TFloat32> localLoss, List<List<Operand<TFloat32>>> bounds,
+                                              Operand<TFloat32> protos, TfVariable protoVar) {
+        int groups = bounds.size();
+        int segments = net.segmentCount();
+        Map<TfVariable, Output<?>> byVariable = new LinkedHashMap<>();
+        List<Output<?>> xs = new ArrayList<>();
+        for (List<Operand<TFloat32>> b : bounds) xs.add(b.get(segments).asOutput());
+        List<TfVariable> headVars = new ArrayList<>();
+        for (TfVariable v : gradientVariables) {
+            if (v.name().startsWith("head.")) {
+                headVars.add(v);
+                xs.add(v.read());
+            }
+        }
+        xs.add(protos.asOutput());
+        Output<?>[] head = graph.addGradients(name + "_gradients_head", new Output<?>[] {localLoss.asOutput()},
+                xs.toArray(new Output<?>[0]), null);
+        Output<?>[] outputGradient = java.util.Arrays.copyOf(head, groups);
+        for (int i = 0; i < headVars.size(); i++) byVariable.put(headVars.get(i), head[groups + i]);
+        byVariable.put(protoVar, head[head.length - 1]);
+        for (int s = segments - 1; s >= 0; s--) {
+            Ops tr = tf.withSubScope("recompute" + s);
+            List<Output<?>> ys = new ArrayList<>();
+            List<Output<?>> inputs = new ArrayList<>();
+            vars.startRecording();
+            for (int g = 0; g < groups; g++) {
+                Ops tg = tr.withSubScope("group" + g).withControlDependencyOps(outputGradient[g].op());
+                Operand<TFloat32> in = tg.withName("input").identity(bounds.get(g).get(s));
+                ys.add(net.segment(tg, s, in, true, new ArrayList<>()).asOutput());
+                inputs.add(in.asOutput());
+            }
+            List<TfVariable> segmentVars = vars.stopRecording().stream().filter(gradientVariables::contains).toList();
+            List<Output<?>> wrt = new ArrayList<>(s > 0 ? inputs : List.of());
+            segmentVars.forEach(v -> wrt.add(v.read()));
+            Output<?>[] grads = graph.addGradients(name + "_gradients_segment" + s, ys.toArray(new Output<?>[0]),
+                    wrt.toArray(new Output<?>[0]), outputGradient);
+            int first = s > 0 ? groups : 0;
+            if (s > 0) outputGradient = java.util.Arrays.copyOf(grads, groups);
+            for (int i = 0; i < segmentVars.size(); i++) byVariable.put(segmentVars.get(i), grads[first + i]);
+        }
+        Output<?>[] out = new Output<?>[gradientVariables.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = byVariable.get(gradientVariables.get(i));
+            if (out[i] == null) {
+                throw new IllegalStateException("no checkpointed gradient for " + gradientVariables.get(i).name());
+            }
+        }
+        return out;
     }
 
     /** Several crop groups pass each BN in turn, so the running average folds their statistics in order. */

@@ -51,17 +51,27 @@ final class UpdateGraph {
     }
 
     /**
-     * Assigns the new momentum buffer and weights; {@code w} is the value the gradient was taken at. With
-     * {@code unitRows} the stored result is row-normalised (the prototypes: SwAV normalises them before the next
-     * forward pass; storing them normalised gives the same passes and the same weights as the DJL engine).
+     * Updates the momentum buffer and the weights in place; {@code w} is the value the gradient was taken at.
+     * Plain float32 state takes one fused ResourceApplyMomentum (no new buffer per tensor: TensorFlow copies the
+     * weights only while the forward pass's snapshot of them is still in use). bfloat16 state is widened, updated
+     * in float32, rounded back for storage, and the float32 buffer moves the weights. With {@code unitRows} the
+     * stored result is row-normalised (the prototypes: SwAV normalises them before the next forward pass; storing
+     * them normalised gives the same passes and the same weights as the DJL engine).
      */
     Op[] apply(Ops tf, TfVariable param, TfVariable momentum, Operand<TFloat32> w, Operand<TFloat32> g,
                Operand<TFloat32> lr, boolean unitRows) {
         Operand<TFloat32> eff = effectiveGradient(tf, param.kind(), param.internalShape().length, w, g, lr);
-        Operand<TFloat32> buf = tf.math.add(tf.math.mul(tf.constant((float) optim.momentum()), momentum.read()), eff);
-        Operand<TFloat32> next = tf.math.sub(w, tf.math.mul(lr, buf));
-        if (unitRows) next = RegNetGraph.l2Normalize(tf, next);
-        return new Op[] {tf.assignVariableOp(momentum.handle(), buf), tf.assignVariableOp(param.handle(), next)};
+        Operand<TFloat32> m = tf.constant((float) optim.momentum());
+        if (!unitRows && momentum.storage() == TFloat32.class) {
+            return new Op[] {tf.train.resourceApplyMomentum(param.handle(), momentum.handle(), lr, eff, m)};
+        }
+        Operand<TFloat32> buf = tf.math.add(tf.math.mul(m, momentum.read()), eff);
+        Op storeBuf = tf.assignVariableOp(momentum.handle(), momentum.toStorage(tf, buf));
+        if (!unitRows) {
+            return new Op[] {storeBuf, tf.train.resourceApplyGradientDescent(param.handle(), lr, buf)};
+        }
+        Operand<TFloat32> next = RegNetGraph.l2Normalize(tf, tf.math.sub(w, tf.math.mul(lr, buf)));
+        return new Op[] {storeBuf, tf.assignVariableOp(param.handle(), next)};
     }
 
     private static int[] axes(int rank) {
