@@ -36,6 +36,13 @@ public final class RegNetPresets {
         return ALL;
     }
 
+    /** The presets whose trunk is exactly {@code design} (stem, stage widths, depths, group widths, SE), in order. */
+    public static List<String> matching(RegNetStages design) {
+        return ALL.entrySet().stream()
+                .filter(e -> RegNetGenerator.plan(e.getValue()).toStages().sameTrunk(design))
+                .map(Map.Entry::getKey).toList();
+    }
+
     /** The nearest preset name to a mistyped one, when it is close enough to be what was meant. */
     public static Optional<String> suggest(String typo) {
         if (typo == null || typo.isBlank()) return Optional.empty();
