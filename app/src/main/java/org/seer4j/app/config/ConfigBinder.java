@@ -19,6 +19,8 @@ import org.seer4j.core.config.SwavConfig;
 import org.seer4j.core.config.TrainConfig;
 import org.seer4j.core.config.ViewsConfig;
 import org.seer4j.core.model.Models;
+import org.seer4j.core.regnet.RegNetGenerator;
+import org.seer4j.core.regnet.RegNetStages;
 import org.seer4j.core.regnet.RegNetSpec;
 import org.seer4j.core.regnet.Rounding;
 import org.seer4j.core.views.Augmentation;
@@ -72,6 +74,13 @@ final class ConfigBinder {
         int stemStride = s.integer("stem_stride", d.stemStride());
         List<Integer> headDims = s.integers("head_dims", d.headDims());
         boolean headBatchNorm = s.bool("head_batch_norm", d.headBatchNorm());
+        String initWeights = s.string("init_weights", null);
+        RegNetStages stages = null;
+        if (ModelConfig.STAGES.equals(arch)) {
+            stages = stageLists(s);
+        } else if (s.has("stages")) {
+            throw s.error("stages", "applies only when model.arch is stages (it is " + arch + ")");
+        }
         RegNetSpec custom = null;
         if (ModelConfig.CUSTOM.equals(arch)) {
             custom = customTrunk(s, rounding == null ? Rounding.PYCLS : rounding);
@@ -81,13 +90,36 @@ final class ConfigBinder {
             }
         }
         RegNetSpec trunk = custom;
+        RegNetStages stageTrunk = stages;
         String finalArch = arch;
         return construct(() -> {
-            ModelConfig m = new ModelConfig(finalArch, trunk, rounding, stemStride, headDims, headBatchNorm);
+            ModelConfig m = new ModelConfig(finalArch, trunk, stageTrunk, rounding, stemStride, headDims, headBatchNorm,
+                    initWeights);
             // resolve the preset and build the plan now, so an unknown arch is reported at its line
             Models.trunk(m);
             return m;
         });
+    }
+
+    /** {@code model.stages}: explicit stage lists; one group width stands for every stage. */
+    private static RegNetStages stageLists(Section model) {
+        if (!model.has("stages")) throw model.error("stages", "is required when model.arch is stages");
+        Section s = model.section("stages");
+        for (String k : List.of("widths", "depths", "group_widths")) {
+            if (!s.has(k)) throw s.error(k, "is required when model.arch is stages");
+        }
+        List<Integer> widths = s.integers("widths", null);
+        List<Integer> depths = s.integers("depths", null);
+        List<Integer> groups = s.integers("group_widths", null);
+        if (groups.size() == 1 && widths.size() > 1) groups = java.util.Collections.nCopies(widths.size(), groups.get(0));
+        try {
+            RegNetStages st = new RegNetStages(s.integer("stem_width", 32), widths, depths, groups,
+                    s.number("bottleneck", 1.0), s.number("se_ratio", 0.25));
+            RegNetGenerator.plan(st);
+            return st;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(model.originOf("stages"), "model.stages", e.getMessage());
+        }
     }
 
     /**

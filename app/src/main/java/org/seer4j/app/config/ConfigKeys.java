@@ -15,6 +15,10 @@ public final class ConfigKeys {
     public static final List<String> CUSTOM_MODEL = List.of(
             "depth", "w0", "wa", "wm", "group_width", "bottleneck", "se_ratio", "stem_width");
 
+    /** The explicit stage lists under {@code model.stages}, used only when {@code model.arch} is {@code stages}. */
+    public static final List<String> STAGES_MODEL = List.of(
+            "widths", "depths", "group_widths", "bottleneck", "se_ratio", "stem_width");
+
     /** Section path to its keys; {@code views.crops[]} stands for each item of the crop list. */
     public static final Map<String, List<String>> SECTIONS = sections();
 
@@ -25,9 +29,11 @@ public final class ConfigKeys {
         Map<String, List<String>> s = new LinkedHashMap<>();
         s.put("", List.of("model", "views", "swav", "optim", "train", "data", "backend", "eval", "output"));
         List<String> model = new ArrayList<>(List.of("arch", "rounding", "stem_stride", "head_dims",
-                "head_batch_norm"));
+                "head_batch_norm", "init_weights"));
         model.addAll(CUSTOM_MODEL);
+        model.add("stages");
         s.put("model", List.copyOf(model));
+        s.put("model.stages", STAGES_MODEL);
         s.put("views", List.of("crops", "assign_crops", "augmentation"));
         s.put("views.crops[]", List.of("count", "size", "min_scale", "max_scale"));
         s.put("views.augmentation", List.of("flip_probability", "jitter_strength", "jitter_probability",

@@ -18,6 +18,7 @@ import org.seer4j.core.config.SwavConfig;
 import org.seer4j.core.config.TrainConfig;
 import org.seer4j.core.config.ViewsConfig;
 import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.RegNetStages;
 import org.seer4j.core.regnet.Rounding;
 import org.seer4j.core.views.Augmentation;
 import org.seer4j.core.views.CropGroup;
@@ -65,6 +66,14 @@ public final class ConfigWriter {
         key("stem_stride", m.stemStride());
         key("head_dims", m.headDims());
         key("head_batch_norm", m.headBatchNorm());
+        key("init_weights", m.initWeights() == null ? "null" : string(m.initWeights()));
+        RegNetStages st = m.stages();
+        if (st != null) {
+            out.append("  stages: {widths: ").append(st.widths()).append(", depths: ").append(st.depths())
+                    .append(", group_widths: ").append(st.groupWidths()).append(", bottleneck: ")
+                    .append(st.bottleneckRatio()).append(", se_ratio: ").append(st.seRatio()).append(", stem_width: ")
+                    .append(st.stemWidth()).append("}\n");
+        }
         RegNetSpec t = m.custom();
         if (t != null) {
             key("depth", t.depth());

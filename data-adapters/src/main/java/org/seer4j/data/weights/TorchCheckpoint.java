@@ -38,6 +38,9 @@ import org.seer4j.data.safetensors.HalfFloats;
 public final class TorchCheckpoint implements AutoCloseable {
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final int ZIP_MAGIC = 0x04034b50;
+    /** LONG1, 10 bytes, then 0x1950a86a20f9469cfc6c little-endian: how a legacy file's first pickle starts. */
+    private static final byte[] LEGACY_PREFIX = {(byte) 0x8a, 10, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9,
+        0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
 
     private final Path file;
     private final String format;
@@ -60,29 +63,34 @@ public final class TorchCheckpoint implements AutoCloseable {
         void close() throws IOException;
     }
 
-    /** Whether a file starts like a {@code torch.save} file (a zip archive or a pickle). */
+    /** Whether a file starts like a {@code torch.save} file: a zip archive, or a pickle of PyTorch's magic number. */
     public static boolean looksLike(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(4);
-            if (head.length < 2) return false;
-            int magic = ByteBuffer.wrap(head.length == 4 ? head : new byte[4]).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            return magic == ZIP_MAGIC || (head[0] & 0xff) == 0x80;
+            return kind(in.readNBytes(LEGACY_PREFIX.length + 2)) != null;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** "zip", "legacy" or null from a file's first bytes. */
+    private static String kind(byte[] head) {
+        if (head.length >= 4 && ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt(0) == ZIP_MAGIC) return "zip";
+        // PROTO n, then LONG1 of the 10-byte magic number (protocol 2 and later)
+        if (head.length < LEGACY_PREFIX.length + 2 || (head[0] & 0xff) != 0x80) return null;
+        for (int i = 0; i < LEGACY_PREFIX.length; i++) if (head[i + 2] != LEGACY_PREFIX[i]) return null;
+        return "legacy";
     }
 
     public static TorchCheckpoint open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new CheckpointFormatException(file, "no such file");
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(4);
+            head = in.readNBytes(LEGACY_PREFIX.length + 2);
         }
-        if (head.length == 4 && ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt() == ZIP_MAGIC) {
-            return openZip(file);
-        }
-        if (head.length > 0 && (head[0] & 0xff) == 0x80) return openLegacy(file);
-        throw new CheckpointFormatException(file, "neither a zip archive nor a pickle: not a torch.save file");
+        String kind = kind(head);
+        if ("zip".equals(kind)) return openZip(file);
+        if ("legacy".equals(kind)) return openLegacy(file);
+        throw new CheckpointFormatException(file, "neither a zip archive nor a PyTorch pickle: not a torch.save file");
     }
 
     public Path file() {

@@ -67,7 +67,7 @@ class RegNetImportTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"truncated.pth:truncated file?", "missing_storage.pth:storage '3' is missing",
             "linear.pth:not a RegNet state_dict", "bad_shape.pth:shape mismatch: 'trunk_output.block3.block3-1.f.b.1.weight'",
-            "regnety.expected.safetensors:neither a zip archive nor a pickle"})
+            "regnety.expected.safetensors:neither a zip archive nor a PyTorch pickle"})
     void brokenFilesGetOneLineNamingTheProblem(String fileAndMessage) throws Exception {
         String[] p = fileAndMessage.split(":", 2);
         assertThatThrownBy(() -> {
