@@ -1,6 +1,5 @@
 package org.seer4j.djl;
 
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -50,16 +49,18 @@ final class Ops {
     }
 
     /**
-     * The projection shortcut: a 1x1 convolution with stride s is the pointwise product on every s-th pixel. It is
-     * computed that way because libtorch 2.7.1's oneDNN kernel for strided 1x1 convolutions on channels-last input
-     * returns wrong values for some channel counts (48 -> 104 and 104 -> 208 in RegNetY-400MF, 32 -> 40; measured
-     * against the NCHW kernel), and the product is the cheaper path anyway.
+     * A 1x1 convolution with no bias and stride {@code stride} (the blocks' projection shortcut): the pixels it reads
+     * (every stride-th row and column, a view) times the kernel, as {@link #pointwise}. Besides matching the
+     * stride-1 route, this never calls libtorch 2.7.1's oneDNN weight-gradient kernel for strided 1x1 convolutions,
+     * which corrupts the heap on AVX-512 CPUs when the input has fewer than 16 channels (seen on AMD EPYC: "double
+     * free or corruption" in backward), nor its forward kernel on channels-last input, which returns wrong values
+     * for some channel counts (48 -> 104 and 104 -> 208 in RegNetY-400MF, 32 -> 40; ProjectionShortcutTest).
      */
-    static PtNDArray projection(PtNDArray x, PtNDArray weight, int stride, boolean channelsLast) {
+    static PtNDArray strided1x1(PtNDArray x, PtNDArray weight, int stride, boolean channelsLast) {
         if (stride == 1) return pointwise(x, weight, channelsLast);
         Shape s = x.getShape();
-        NDIndex every = new NDIndex().addAllDim(2).addSliceDim(0, s.get(2), stride).addSliceDim(0, s.get(3), stride);
-        return pointwise((PtNDArray) x.get(every), weight, channelsLast);
+        PtNDArray rows = JniUtils.slice(x, 2, 0, s.get(2), stride);
+        return pointwise(JniUtils.slice(rows, 3, 0, s.get(3), stride), weight, channelsLast);
     }
 
     /** A 1x1 convolution with bias on [N, C, 1, 1] (squeeze-excitation): a linear layer on [N, C]. */

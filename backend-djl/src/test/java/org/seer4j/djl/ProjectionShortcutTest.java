@@ -30,7 +30,7 @@ class ProjectionShortcutTest {
             Tensor image = Tensor.of(xs, 2, in, side, side);
             PtNDArray x = channelsLast ? Convert.toChannelsLast(m, image) : (PtNDArray) m.create(xs, new Shape(2, in, side, side));
             PtNDArray w = (PtNDArray) m.create(ws, new Shape(out, in, 1, 1));
-            Tensor y = Convert.toTensor(Ops.projection(x, w, stride, channelsLast));
+            Tensor y = Convert.toTensor(Ops.strided1x1(x, w, stride, channelsLast));
             assertThat(y.shape()).containsExactly(2, out, o, o);
             for (int n = 0; n < 2; n++) {
                 for (int c = 0; c < out; c++) {

@@ -2,69 +2,25 @@ package org.seer4j.djl;
 
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.seer4j.core.config.OptimConfig;
 import org.seer4j.core.config.SwavConfig;
-import org.seer4j.core.config.ViewsConfig;
-import org.seer4j.core.model.HeadSpec;
 import org.seer4j.core.model.ModelDefinition;
-import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.EngineSettings;
-import org.seer4j.core.port.MultiCropBatch;
-import org.seer4j.core.regnet.BlockPlan;
-import org.seer4j.core.regnet.RegNetPlan;
-import org.seer4j.core.regnet.RegNetSpec;
-import org.seer4j.core.regnet.Stage;
 import org.seer4j.core.tensor.Tensor;
-import org.seer4j.core.views.Augmentation;
-import org.seer4j.core.views.CropGroup;
+import org.seer4j.core.testing.TinyModels;
 
-/** Hand-made tiny RegNets, settings and batches that keep engine tests fast. */
-final class TinyNets {
+/** core's tiny nets and batches (test-jar), opened as DJL models. */
+final class TinyNets extends TinyModels {
     private TinyNets() {
     }
 
-    /**
-     * Two stages: stage 1 one block 8 -> 16 (stride 2, groups 2, SE 2 when {@code se}), stage 2 two blocks
-     * 16 -> 24 -> 24 (the second keeps width: identity shortcut).
-     */
-    static RegNetPlan plan(boolean se) {
-        RegNetSpec spec = new RegNetSpec(3, 8, 8, 1.5, 8, 1.0, se ? 0.25 : 0.0, 8,
-                org.seer4j.core.regnet.Rounding.PYCLS);
-        List<Stage> stages = List.of(new Stage(16, 1, 8, 16, 2), new Stage(24, 2, 8, 24, 2));
-        List<BlockPlan> blocks = List.of(
-                new BlockPlan(1, 0, 8, 16, 16, 2, 2, se ? 2 : 0),
-                new BlockPlan(2, 0, 16, 24, 24, 3, 2, se ? 4 : 0),
-                new BlockPlan(2, 1, 24, 24, 24, 3, 1, se ? 6 : 0));
-        return new RegNetPlan(spec, stages, blocks);
-    }
-
-    static ModelDefinition swav(boolean se, boolean headBn, int prototypes) {
-        return new ModelDefinition(plan(se), 1, new HeadSpec(24, List.of(12, 6), headBn), prototypes, 0);
-    }
-
-    /** Two crops of 16 px and two of 8 px; codes from crops 0 and 1. */
-    static ViewsConfig views() {
-        return new ViewsConfig(List.of(new CropGroup(2, 16, 0.14, 1.0), new CropGroup(2, 8, 0.05, 0.14)),
-                List.of(0, 1), Augmentation.defaults());
-    }
-
-    static EngineSettings settings(OptimConfig optim, SwavConfig swav, int batch) {
-        return new EngineSettings("cpu", 1, 7, swav, optim, views(), batch, Collective.SINGLE);
-    }
-
     static SwavConfig swavConfig(int prototypes) {
-        return new SwavConfig(prototypes, 0.1, 0.05, 3, 0, 0, 0);
-    }
-
-    static OptimConfig sgd(double lr) {
-        return new OptimConfig("sgd", 0.9, 1e-4, lr, 4, 0.0, 0.001, 0, 0.001, false, true);
+        return swavConfig(prototypes, 0);
     }
 
     static OptimConfig lars(double lr) {
-        return new OptimConfig("lars", 0.9, 1e-4, lr, 4, 0.0, 0.001, 0, 0.02, false, true);
+        return lars(lr, false);
     }
 
     static DjlSwavModel open(ModelDefinition def, EngineSettings settings, DataType type, long seed) {
@@ -73,39 +29,10 @@ final class TinyNets {
         return model;
     }
 
-    /**
-     * pycls-like scales (conv N(0, sqrt(2 / fan_out)), linear N(0, 0.01)-ish), but BN affine parameters and running
-     * statistics are non-trivial so that every term of every formula is exercised.
-     */
+    /** Random weights for the parameters the model lists, in its order. */
     static Map<String, Tensor> randomWeights(DjlSwavModel model, long seed) {
-        Random r = new Random(seed);
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (ModelParameters.Entry e : model.parameters().all()) {
-            int[] shape = Convert.toInts(e.shape());
-            float[] v = new float[Math.toIntExact(e.shape().size())];
-            String n = e.name();
-            for (int i = 0; i < v.length; i++) {
-                double g = r.nextGaussian();
-                if (n.endsWith("running_var")) v[i] = (float) (0.5 + r.nextDouble());
-                else if (n.endsWith("running_mean")) v[i] = (float) (0.1 * g);
-                else if (shape.length == 4) v[i] = (float) (g * Math.sqrt(2.0 / (shape[0] * shape[2] * shape[3])));
-                else if (shape.length == 2) v[i] = (float) (g * Math.sqrt(1.0 / shape[1]));
-                else if (n.endsWith("weight")) v[i] = (float) (1 + 0.1 * g);
-                else v[i] = (float) (0.05 * g);
-            }
-            out.put(n, Tensor.of(v, shape));
-        }
-        return out;
-    }
-
-    static MultiCropBatch batch(int b, long seed) {
-        Random r = new Random(seed);
-        return new MultiCropBatch(List.of(images(r, 2 * b, 16), images(r, 2 * b, 8)), b);
-    }
-
-    static Tensor images(Random r, int n, int size) {
-        float[] v = new float[n * 3 * size * size];
-        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-        return Tensor.of(v, n, 3, size, size);
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (ModelParameters.Entry e : model.parameters().all()) shapes.put(e.name(), Convert.toInts(e.shape()));
+        return randomWeights(shapes, seed);
     }
 }

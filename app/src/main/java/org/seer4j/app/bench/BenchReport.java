@@ -1,6 +1,9 @@
 package org.seer4j.app.bench;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import org.seer4j.data.json.Json;
 
 /**
  * What one benchmark run measured. Times are medians over the timed steps, in milliseconds; the fastest step is
@@ -39,12 +42,23 @@ public record BenchReport(String engine, int steps, int threads, double imagesPe
     }
 
     public String json() {
-        return String.format(Locale.ROOT, "{\"engine\":\"%s\",\"steps\":%d,\"threads\":%d,\"images_per_s\":%.4f,"
-                        + "\"gflops_per_s\":%.4f,\"sgemm_gflops_per_s\":%.4f,\"mfu\":%.5f,\"peak_rss_mb\":%.1f,"
-                        + "\"step_ms\":%.3f,\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"sinkhorn_ms\":%.3f,"
-                        + "\"update_ms\":%.3f,\"step_ms_best\":%.3f,\"images_per_s_best\":%.4f,\"mfu_best\":%.5f}%n",
-                engine.replace("\\", "\\\\").replace("\"", "\\\""), steps, threads, imagesPerSecond, gflopsPerSecond,
-                sgemmGflopsPerSecond, mfu, peakRssMb, stepMs, forwardMs, backwardMs, sinkhornMs, updateMs, bestStepMs,
-                imagesPerSecondBest(), mfuBest());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("engine", engine);
+        m.put("steps", steps);
+        m.put("threads", threads);
+        m.put("images_per_s", imagesPerSecond);
+        m.put("gflops_per_s", gflopsPerSecond);
+        m.put("sgemm_gflops_per_s", sgemmGflopsPerSecond);
+        m.put("mfu", mfu);
+        m.put("peak_rss_mb", peakRssMb);
+        m.put("step_ms", stepMs);
+        m.put("forward_ms", forwardMs);
+        m.put("backward_ms", backwardMs);
+        m.put("sinkhorn_ms", sinkhornMs);
+        m.put("update_ms", updateMs);
+        m.put("step_ms_best", bestStepMs);
+        m.put("images_per_s_best", imagesPerSecondBest());
+        m.put("mfu_best", mfuBest());
+        return Json.write(m) + System.lineSeparator();
     }
 }

@@ -4,13 +4,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.seer4j.app.UserException;
 import org.seer4j.core.port.ImageSource;
 import org.seer4j.data.image.FolderSource;
 import org.seer4j.data.image.IdxSource;
+import org.seer4j.data.json.Json;
 import org.seer4j.data.views.PipelineBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,19 +107,22 @@ public final class BenchDataCommand implements Callable<Integer> {
     }
 
     static String json(String source, List<PipelineBenchmark.Result> results) {
-        StringBuilder b = new StringBuilder("{\"data\":").append(quote(source)).append(",\"results\":[");
-        for (int i = 0; i < results.size(); i++) {
-            PipelineBenchmark.Result r = results.get(i);
-            b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"recipe\":%s,\"workers\":%d,\"images\":%d,\"crops\":%d,\"seconds\":%.4f,"
-                            + "\"images_per_second\":%.2f,\"crops_per_second\":%.2f,\"skipped\":%d}",
-                    quote(r.recipe()), r.workers(), r.images(), r.crops(), r.seconds(), r.imagesPerSecond(),
-                    r.cropsPerSecond(), r.skipped().values().stream().mapToLong(Long::longValue).sum()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (PipelineBenchmark.Result r : results) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("recipe", r.recipe());
+            row.put("workers", r.workers());
+            row.put("images", r.images());
+            row.put("crops", r.crops());
+            row.put("seconds", r.seconds());
+            row.put("images_per_second", r.imagesPerSecond());
+            row.put("crops_per_second", r.cropsPerSecond());
+            row.put("skipped", r.skipped().values().stream().mapToLong(Long::longValue).sum());
+            rows.add(row);
         }
-        return b.append("]}\n").toString();
-    }
-
-    private static String quote(String s) {
-        return org.seer4j.data.json.Json.quote(s);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", source);
+        m.put("results", rows);
+        return Json.write(m) + "\n";
     }
 }

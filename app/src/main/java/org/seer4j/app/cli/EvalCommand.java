@@ -1,14 +1,17 @@
 package org.seer4j.app.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.seer4j.app.UserException;
+import org.seer4j.app.report.EvalResult;
+import org.seer4j.app.report.NeighbourGrid;
 import org.seer4j.app.run.JsonFiles;
 import org.seer4j.app.run.RunFolder;
+import org.seer4j.app.run.RunReports;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.EvalConfig;
 import org.seer4j.core.config.RunConfig;
@@ -25,7 +28,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate frozen trunk features: a linear probe (logistic regression on standardised "
                 + "features) and a weighted kNN (cosine, k = eval.knn_k, T = eval.knn_temperature) on the test split.",
-                "--random-init evaluates the untrained network of the same config: the baseline to compare with."})
+                "--random-init evaluates the untrained network of the same config: the baseline to compare with; with "
+                        + "--checkpoint, of that run's config, written beside its results.",
+                "In a run folder, eval writes eval.json (or eval-random-init.json) and neighbours.json, and draws "
+                        + "report.html again with the results and the nearest-neighbour grid."})
 public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "CKPT",
             description = "A checkpoint file, a run's checkpoints/ folder or the run folder (latest checkpoint).")
@@ -53,19 +59,28 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((checkpoint == null) == !randomInit) {
-            throw new UserException("give either --checkpoint CKPT or --random-init");
+        if (checkpoint == null && !randomInit) {
+            throw new UserException("give --checkpoint CKPT, --random-init, or both (the baseline of that run)");
         }
         RunConfig run = configured(CheckpointConfig.resolve(config, checkpoint), data, protocol);
         Result r = Injectors.forRun(run, ProgressListener.NONE).getInstance(EvaluateUseCase.class)
-                .evaluate(new EvaluateUseCase.Command(run, checkpoint, randomInit));
+                .evaluate(new EvaluateUseCase.Command(run, randomInit ? null : checkpoint, randomInit));
         PrintWriter out = spec.commandLine().getOut();
         print(out, randomInit ? "random init" : checkpoint.toString(), r, run.eval());
-        Path file = output != null ? output : checkpoint == null ? null
-                : RunFolder.ofCheckpoint(checkpoint).map(p -> p.resolve("eval.json")).orElse(null);
+        Optional<Path> folder = checkpoint == null ? Optional.empty() : RunFolder.ofCheckpoint(checkpoint);
+        Path file = output != null ? output
+                : folder.map(p -> p.resolve(randomInit ? RunReports.EVAL_RANDOM_INIT : RunReports.EVAL)).orElse(null);
         if (file != null) {
-            JsonFiles.write(file, json(run, checkpoint, r));
+            JsonFiles.write(file, EvalResult.of(run, randomInit ? null : checkpoint, randomInit, r));
             out.println("accuracy written to " + file);
+        }
+        if (folder.isPresent()) {
+            try {
+                if (!randomInit) JsonFiles.write(folder.get().resolve(RunReports.NEIGHBOURS), NeighbourGrid.of(r.neighbours()));
+                if (RunReports.redraw(folder.get())) out.println("report: " + folder.get().resolve(RunFolder.REPORT));
+            } catch (IOException e) {
+                out.println("seer4j: could not redraw the report: " + e.getMessage());
+            }
         }
         out.flush();
         return 0;
@@ -90,19 +105,5 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  kNN (k=%d, T=%s) top-1: %.2f%%%n", eval.knnK(), eval.knnTemperature(),
                     100 * r.knnTop1());
         }
-    }
-
-    static Map<String, Object> json(RunConfig run, Path checkpoint, Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("checkpoint", checkpoint == null ? null : checkpoint.toString());
-        m.put("random_init", checkpoint == null);
-        m.put("data", run.data().source() + (run.data().path() == null ? "" : " " + run.data().path()));
-        m.put("linear_top1", r.linearTop1());
-        m.put("knn_top1", r.knnTop1());
-        m.put("knn_k", run.eval().knnK());
-        m.put("knn_temperature", run.eval().knnTemperature());
-        m.put("train_images", r.trainImages());
-        m.put("test_images", r.testImages());
-        return m;
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.seer4j.app.UserException;
-import org.seer4j.app.run.JsonFiles;
+import org.seer4j.data.json.Json;
 import org.seer4j.core.model.DesignInference;
 import org.seer4j.core.model.ModelCost;
 import org.seer4j.core.regnet.RegNetStages;
@@ -86,7 +86,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     private void print(PrintStream out, Map<String, Object> r) {
         if (json) {
-            out.println(JsonFiles.toJson(r));
+            out.println(Json.write(r));
             return;
         }
         @SuppressWarnings("unchecked")

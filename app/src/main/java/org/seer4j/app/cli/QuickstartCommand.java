@@ -1,17 +1,19 @@
 package org.seer4j.app.cli;
 
 import com.google.inject.Injector;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.seer4j.app.progress.ConsoleProgress;
+import org.seer4j.app.report.EvalResult;
+import org.seer4j.app.report.NeighbourGrid;
 import org.seer4j.app.run.JsonFiles;
 import org.seer4j.app.run.Pretraining;
 import org.seer4j.app.run.RunFolder;
+import org.seer4j.app.run.RunReports;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.usecase.EvaluateUseCase;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = {"Pretrain (default configs/quickstart.yaml: a small RegNetY on the bundled Fashion-MNIST "
                 + "sample), then evaluate the trained trunk and the same trunk untrained by linear probe and kNN.",
-                "Writes everything pretrain writes plus eval.json into the run folder."})
+                "Writes everything pretrain writes plus eval.json, eval-random-init.json and neighbours.json into the run "
+                        + "folder, and adds the evaluation to report.html."})
 public final class QuickstartCommand implements Callable<Integer> {
     static final Path DEFAULT_CONFIG = Path.of("configs", "quickstart.yaml");
 
@@ -63,11 +66,15 @@ public final class QuickstartCommand implements Callable<Integer> {
         EvalCommand.print(w, "random init (baseline)", baseline, run.eval());
         w.printf(Locale.ROOT, "linear probe: %+.2f points over the baseline; kNN: %+.2f points%n",
                 100 * (trained.linearTop1() - baseline.linearTop1()), 100 * (trained.knnTop1() - baseline.knnTop1()));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("pretrained", EvalCommand.json(run, dir, trained));
-        json.put("random_init", EvalCommand.json(run, null, baseline));
-        JsonFiles.write(dir.resolve("eval.json"), json);
-        w.println("accuracy written to " + dir.resolve("eval.json"));
+        JsonFiles.write(dir.resolve(RunReports.EVAL), EvalResult.of(run, dir, false, trained));
+        JsonFiles.write(dir.resolve(RunReports.EVAL_RANDOM_INIT), EvalResult.of(run, null, true, baseline));
+        JsonFiles.write(dir.resolve(RunReports.NEIGHBOURS), NeighbourGrid.of(trained.neighbours()));
+        w.println("accuracy written to " + dir.resolve(RunReports.EVAL) + " and " + dir.resolve(RunReports.EVAL_RANDOM_INIT));
+        try {
+            if (RunReports.redraw(dir)) w.println("report: " + dir.resolve(RunFolder.REPORT));
+        } catch (IOException e) {
+            w.println("seer4j: could not redraw the report: " + e.getMessage());
+        }
         w.flush();
         return 0;
     }

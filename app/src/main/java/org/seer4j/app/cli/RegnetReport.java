@@ -1,7 +1,5 @@
 package org.seer4j.app.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,10 +8,10 @@ import org.seer4j.core.model.ModelCost;
 import org.seer4j.core.regnet.RegNetPlan;
 import org.seer4j.core.regnet.RegNetSpec;
 import org.seer4j.core.regnet.Stage;
+import org.seer4j.data.json.Json;
 
 /** What {@code seer4j regnet} prints about one network: a stage table for people, one JSON object for scripts. */
 record RegnetReport(String name, RegNetPlan plan, int stemStride, int classes, int resolution, ModelCost cost) {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     String text() {
         RegNetSpec s = plan.spec();
@@ -74,11 +72,7 @@ record RegnetReport(String name, RegNetPlan plan, int stemStride, int classes, i
     }
 
     private static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+        return Json.write(value);
     }
 
     /** 2.0 as "2", 27.89 as "27.89". */

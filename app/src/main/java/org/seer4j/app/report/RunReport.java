@@ -11,16 +11,25 @@ import org.seer4j.core.port.MetricsRecord;
 import org.seer4j.data.io.AtomicFiles;
 
 /**
- * The {@code report.html} of a pretraining run: one self-contained page (inline SVG, inline CSS, no scripts) with
- * the loss, learning-rate and throughput curves, skipped images, a summary, the provenance and the effective
+ * The {@code report.html} of a pretraining run: one self-contained page (inline SVG and PNG data URIs, inline CSS,
+ * no scripts) with the loss, learning-rate and throughput curves, the first batch's views, skipped images, a
+ * summary, the evaluation and nearest-neighbour grid once {@code eval} has run, the provenance and the effective
  * configuration.
  */
 public final class RunReport {
+    /** Display width of the largest crop in the view strip, CSS pixels. */
+    private static final int VIEW_WIDTH = 96;
+    private static final int THUMB_WIDTH = 72;
+
     private final String title;
     private final List<MetricsRecord> records;
     private final Map<String, String> summary;
     private final Map<String, String> provenance;
     private final String config;
+    private final ViewStrip views;
+    private final EvalResult pretrained;
+    private final EvalResult randomInit;
+    private final NeighbourGrid neighbours;
 
     /**
      * @param summary    headline facts in display order (steps, final loss, wall time...)
@@ -29,11 +38,21 @@ public final class RunReport {
      */
     public RunReport(String title, List<MetricsRecord> records, Map<String, String> summary,
                      Map<String, String> provenance, String config) {
-        this.title = title;
+        this(new ReportData(title, summary, provenance, config, null), records, null, null, null);
+    }
+
+    /** The report of a run folder: what pretraining kept, its metrics, and what {@code eval} found (each may be null). */
+    public RunReport(ReportData data, List<MetricsRecord> records, EvalResult pretrained, EvalResult randomInit,
+                     NeighbourGrid neighbours) {
+        this.title = data.title();
         this.records = List.copyOf(records);
-        this.summary = summary;
-        this.provenance = new TreeMap<>(provenance);
-        this.config = config;
+        this.summary = data.summary();
+        this.provenance = new TreeMap<>(data.provenance());
+        this.config = data.config();
+        this.views = data.views();
+        this.pretrained = pretrained;
+        this.randomInit = randomInit;
+        this.neighbours = neighbours;
     }
 
     public void write(Path file) throws IOException {
@@ -59,7 +78,9 @@ public final class RunReport {
                 .append("body{font-family:sans-serif;margin:2em;max-width:60em;color:#222}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
                 .append("text-align:left}pre{background:#f6f6f6;padding:1em;overflow:auto}")
-                .append("figure{margin:1em 0}</style></head><body>\n");
+                .append("figure{margin:1em 0}img{image-rendering:pixelated;vertical-align:top}")
+                .append("table.pictures td,table.pictures th{border:none;padding:2px;text-align:center;font-size:80%}")
+                .append(".same{outline:3px solid #229954}.other{outline:3px solid #c0392b}</style></head><body>\n");
         h.append("<h1>").append(Html.escape(title)).append("</h1>\n");
         table(h, "Summary", summary);
         h.append("<h2>Training curves</h2>\n");
@@ -69,6 +90,9 @@ public final class RunReport {
                 .append("</figure>\n");
         h.append("<figure id=\"throughput\">")
                 .append(SvgChart.line("Throughput", "step", "images/s", step, ips, "#229954")).append("</figure>\n");
+        viewStrip(h);
+        evaluation(h);
+        neighbourGrid(h);
         Map<String, String> skipped = new TreeMap<>();
         if (n > 0) {
             records.get(n - 1).skipped().forEach((k, v) -> skipped.put(k, Long.toString(v)));
@@ -88,6 +112,68 @@ public final class RunReport {
         }
         h.append("</table>\n</body></html>\n");
         return h.toString();
+    }
+
+    private void viewStrip(StringBuilder h) {
+        if (views == null || views.rows().isEmpty()) return;
+        int largest = views.sizes().stream().mapToInt(Integer::intValue).max().orElse(1);
+        h.append("<h2>First batch as the engine received it</h2>\n<p>Each row one image, each column one of its ")
+                .append("crops (")
+                .append(views.sizes().stream().map(s -> s + " px").reduce((a, b) -> a + ", " + b).orElse(""))
+                .append("), de-normalised.</p>\n<table class=\"pictures\" id=\"views\">");
+        for (List<String> row : views.rows()) {
+            h.append("<tr>");
+            for (int c = 0; c < row.size(); c++) {
+                int size = views.sizes().get(c);
+                h.append("<td>").append(Pictures.img(row.get(c), Math.max(8, size * VIEW_WIDTH / largest),
+                        "crop " + (c + 1) + ", " + size + " px")).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private void evaluation(StringBuilder h) {
+        if (pretrained == null && randomInit == null) return;
+        h.append("<h2>Evaluation</h2>\n<table id=\"eval\"><tr><th>protocol</th><th>pretrained</th>")
+                .append("<th>random init</th></tr>\n");
+        EvalResult any = pretrained != null ? pretrained : randomInit;
+        h.append("<tr><th>linear probe top-1</th>").append(cell(pretrained, true)).append(cell(randomInit, true))
+                .append("</tr>\n");
+        h.append("<tr><th>kNN top-1 (k=").append(any.knnK()).append(", T=").append(any.knnTemperature())
+                .append(")</th>").append(cell(pretrained, false)).append(cell(randomInit, false)).append("</tr>\n");
+        h.append("<tr><th>images (train / test)</th>").append(images(pretrained)).append(images(randomInit))
+                .append("</tr>\n</table>\n");
+    }
+
+    private static String cell(EvalResult r, boolean linear) {
+        if (r == null) return "<td>not run</td>";
+        double v = linear ? r.linearTop1() : r.knnTop1();
+        return Double.isNaN(v) ? "<td>not run</td>" : String.format(Locale.ROOT, "<td>%.2f%%</td>", 100 * v);
+    }
+
+    private static String images(EvalResult r) {
+        return r == null ? "<td></td>" : "<td>" + r.trainImages() + " / " + r.testImages() + "</td>";
+    }
+
+    private void neighbourGrid(StringBuilder h) {
+        if (neighbours == null || neighbours.rows().isEmpty()) return;
+        h.append("<h2>Nearest neighbours</h2>\n<p>Test images (left) and the training images closest to them by ")
+                .append("cosine similarity of the pretrained trunk's features; a green frame marks the same label, ")
+                .append("a red one another.</p>\n<table class=\"pictures\" id=\"neighbours\">");
+        for (NeighbourGrid.Row row : neighbours.rows()) {
+            NeighbourGrid.Cell q = row.query();
+            h.append("<tr><td>").append(Pictures.img(q.png(), THUMB_WIDTH, q.id())).append("<br>label ")
+                    .append(q.label()).append("</td><td>&rarr;</td>");
+            for (NeighbourGrid.Cell n : row.nearest()) {
+                h.append("<td><span class=\"").append(n.label() == q.label() ? "same" : "other").append("\">")
+                        .append(Pictures.img(n.png(), THUMB_WIDTH, n.id())).append("</span><br>")
+                        .append(String.format(Locale.ROOT, "%.3f, label %d", n.similarity(), n.label()))
+                        .append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     /** At most about {@code max} rows, evenly spread, always with the last. */

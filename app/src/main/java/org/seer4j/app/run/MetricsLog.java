@@ -5,16 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import org.seer4j.core.port.MetricsRecord;
 import org.seer4j.data.json.Json;
 
 /**
- * Reads a run's {@code metrics.jsonl} back for the report. A resumed run may have logged a step twice (after the
- * last checkpoint, before the interruption): the later record wins. A line cut short by a crash is ignored.
+ * Reads a run's {@code metrics.jsonl} back into {@link MetricsRecord}s through Jackson: the records a resumed run
+ * logged before this invocation, and those of a run folder whose report is redrawn later (after {@code eval}).
+ * A resumed run may have logged a step twice (after the last checkpoint, before the interruption): the later
+ * record wins. A line cut short by a crash is ignored.
  */
 public final class MetricsLog {
     private MetricsLog() {
@@ -29,37 +29,13 @@ public final class MetricsLog {
             if (line.isBlank()) {
                 continue;
             }
-            Object parsed;
             try {
-                parsed = Json.parse(line);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            if (parsed instanceof Map<?, ?> m && m.get("step") instanceof Number step) {
-                byStep.put(step.longValue(), new MetricsRecord(step.longValue(), number(m, "epoch"),
-                        real(m, "loss"), real(m, "lr"), real(m, "images_per_second"), skipped(m.get("skipped"))));
+                MetricsRecord r = Json.read(line, MetricsRecord.class);
+                byStep.put(r.step(), r);
+            } catch (IllegalArgumentException | NullPointerException cutShort) {
+                // the last line of a crashed run, or one without its skipped counts
             }
         }
         return new ArrayList<>(byStep.values());
-    }
-
-    private static long number(Map<?, ?> m, String key) {
-        return m.get(key) instanceof Number n ? n.longValue() : 0;
-    }
-
-    private static double real(Map<?, ?> m, String key) {
-        return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
-    }
-
-    private static Map<String, Long> skipped(Object o) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        if (o instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> {
-                if (v instanceof Number n) {
-                    out.put(String.valueOf(k), n.longValue());
-                }
-            });
-        }
-        return out;
     }
 }

@@ -1,6 +1,7 @@
 package org.seer4j.app.run;
 
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -13,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.seer4j.app.config.ConfigWriter;
-import org.seer4j.app.report.RunReport;
+import org.seer4j.app.report.ReportData;
+import org.seer4j.app.report.ViewStrip;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.distributed.WorkerEnvironment;
 import org.seer4j.core.port.Engine;
@@ -51,6 +53,11 @@ public final class Pretraining {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into the run folder " + dir + ": " + e.getMessage(), e);
         }
+        MetricsHistory history = injector.getExistingBinding(Key.get(RecordingMetrics.class)) != null
+                ? injector.getInstance(RecordingMetrics.class).follow(dir) : MetricsHistory.continuing(dir);
+        FirstViews views = injector.getExistingBinding(Key.get(FirstViews.class)) != null
+                ? injector.getInstance(FirstViews.class) : null;
+        if (views != null) views.reset();
         PretrainService service = injector.getInstance(PretrainService.class);
         Engine engine = injector.getInstance(Engine.class);
         CountDownLatch done = new CountDownLatch(1);
@@ -70,7 +77,8 @@ public final class Pretraining {
             Summary summary = service.pretrain(new Command(config, dir, provenance));
             double wall = (System.nanoTime() - start) / 1e9;
             if (config.output().report() && writer) {
-                writeReport(config, dir, configName, summary, wall, engine, provenance, yaml);
+                writeReport(config, dir, configName, summary, wall, engine, provenance, yaml, history,
+                        views == null ? null : views.strip());
             }
             out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f, %.1f images/s; %s%n",
                     summary.stopped() ? "stopped" : "finished", summary.steps(), summary.finalLoss(),
@@ -89,7 +97,8 @@ public final class Pretraining {
     }
 
     private void writeReport(RunConfig config, Path dir, String configName, Summary summary, double wallSeconds,
-                             Engine engine, Map<String, String> provenance, String yaml) {
+                             Engine engine, Map<String, String> provenance, String yaml, MetricsHistory history,
+                             ViewStrip strip) {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("run folder", dir.toString());
         facts.put("state", summary.stopped() ? "stopped early (rerun to resume)" : "finished");
@@ -109,8 +118,8 @@ public final class Pretraining {
         prov.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores");
         try {
-            new RunReport("seer4j pretraining: " + configName, MetricsLog.read(dir.resolve(RunFolder.METRICS)),
-                    facts, prov, yaml).write(dir.resolve(RunFolder.REPORT));
+            RunReports.write(dir, new ReportData("seer4j pretraining: " + configName, facts, prov, yaml, strip),
+                    history.records());
         } catch (IOException e) {
             out.println("seer4j: could not write the report: " + e.getMessage());
         }

@@ -91,15 +91,21 @@ class ConfigWriterTest {
     }
 
     @Test
-    void stringsThatYamlWouldMisreadAreQuoted() {
-        assertThat(ConfigWriter.string("regnet_y_400mf")).isEqualTo("regnet_y_400mf");
-        assertThat(ConfigWriter.string("/data/images")).isEqualTo("/data/images");
-        assertThat(ConfigWriter.string("yes")).isEqualTo("\"yes\"");
-        assertThat(ConfigWriter.string("Null")).isEqualTo("\"Null\"");
-        assertThat(ConfigWriter.string("0.5")).isEqualTo("\"0.5\"");
-        assertThat(ConfigWriter.string("a: b")).isEqualTo("\"a: b\"");
-        assertThat(ConfigWriter.string("tab\there")).isEqualTo("\"tab\\there\"");
-        assertThat(ConfigWriter.string(null)).isEqualTo("null");
+    void stringsThatYamlWouldMisreadAreQuotedAndReadBackAsWritten() {
+        for (String tricky : List.of("yes", "Null", "0.5", "1e-5", "a: b", "tab\there", "#1", "- x", "[a]", "~", "@x", "%y")) {
+            RunConfig c = RunConfig.defaults();
+            c = new RunConfig(c.model(), c.views(), c.swav(), c.optim(), c.train(),
+                    new DataConfig("folder", tricky, "labels.csv", true, 2), c.backend(), c.eval(), c.output());
+            assertThat(ConfigLoader.fromYaml(ConfigWriter.toYaml(c), "written.yaml", List.of()).data().path())
+                    .as("written as %s", ConfigWriter.toYaml(c).lines().filter(l -> l.contains("path:")).findFirst())
+                    .isEqualTo(tricky);
+        }
+    }
+
+    @Test
+    void plainWordsStayUnquoted() {
+        String yaml = ConfigWriter.toYaml(RunConfig.defaults());
+        assertThat(yaml).startsWith("# Effective seer4j configuration").contains("\n  arch: ").contains("  name: djl\n");
     }
 
     @Test

@@ -14,11 +14,14 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.seer4j.core.image.RgbImage;
 import org.seer4j.core.port.MetricsRecord;
+import org.seer4j.core.usecase.EvaluateUseCase;
 
 /**
  * report.html rendered by a real browser (Debian's {@code chromium}, headless): the screenshot must show the
- * loss curve's and the learning-rate curve's colours, i.e. the inline SVG was parsed and drawn. Runs where
+ * loss curve's and the learning-rate curve's colours, i.e. the inline SVG was parsed and drawn, and the colours of
+ * the view strip's and the neighbour grid's inline PNGs. Runs where
  * chromium is installed (as on the CI image); elsewhere it is skipped with a reason.
  */
 class ReportInBrowserTest {
@@ -44,16 +47,37 @@ class ReportInBrowserTest {
             records.add(new MetricsRecord(s, 0, 4 * Math.exp(-s / 20.0) + 1, 0.1 * Math.sin(s / 16.0), 120, Map.of()));
         }
         Path html = dir.resolve("report.html");
-        new RunReport("browser check", records, Map.of("steps", "50"), Map.of("engine", "test"), "train: {}").write(html);
+        // the views strip (purple crops) and the neighbour grid (orange images) as inline PNGs
+        String purple = Pictures.dataUri(solid(4, 0x8e44ad));
+        String orange = Pictures.dataUri(solid(4, 0xe67e22));
+        ViewStrip strip = new ViewStrip(List.of(4, 4), List.of(List.of(purple, purple), List.of(purple, purple)));
+        EvaluateUseCase.Thumbnail t = new EvaluateUseCase.Thumbnail("img", 1, 0.9, solid(4, 0xe67e22));
+        NeighbourGrid grid = NeighbourGrid.of(List.of(new EvaluateUseCase.Neighbours(t, List.of(t, t))));
+        new RunReport(new ReportData("browser check", Map.of("steps", "50"), Map.of("engine", "test"), "train: {}", strip),
+                records, new EvalResult("ck", false, "sample", 0.8, 0.7, 20, 0.07, 9, 1), null, grid).write(html);
+        assertThat(orange).isNotEqualTo(purple);
         Path png = dir.resolve("shot.png");
         Process p = new ProcessBuilder(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--hide-scrollbars", "--window-size=900,1300", "--screenshot=" + png, html.toUri().toString())
+                "--hide-scrollbars", "--window-size=900,2600", "--screenshot=" + png, html.toUri().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
         assertThat(png).as(Files.readString(dir.resolve("chromium.log"))).exists();
         BufferedImage shot = ImageIO.read(png.toFile());
         assertThat(pixelsNear(shot, 0xc0392b)).as("loss curve pixels").isGreaterThan(100);
         assertThat(pixelsNear(shot, 0x2471a3)).as("lr curve pixels").isGreaterThan(100);
+        // four crops drawn 96 px wide, three thumbnails 72 px wide
+        assertThat(pixelsNear(shot, 0x8e44ad)).as("view strip pixels").isGreaterThan(4 * 80 * 80);
+        assertThat(pixelsNear(shot, 0xe67e22)).as("neighbour grid pixels").isGreaterThan(3 * 60 * 60);
+    }
+
+    private static RgbImage solid(int size, int rgb) {
+        byte[] p = new byte[size * size * 3];
+        for (int i = 0; i < size * size; i++) {
+            p[i * 3] = (byte) (rgb >> 16);
+            p[i * 3 + 1] = (byte) (rgb >> 8);
+            p[i * 3 + 2] = (byte) rgb;
+        }
+        return new RgbImage(size, size, p);
     }
 
     private static int pixelsNear(BufferedImage img, int rgb) {

@@ -79,11 +79,11 @@ public final class FileCheckpointStore implements CheckpointStore {
         try {
             tensors.write(tmp.resolve(WEIGHTS), ordered(c.weights()), c.metadata());
             tensors.write(tmp.resolve(STATE), ordered(c.trainingState()), Map.of());
-            StringBuilder json = new StringBuilder("{\"step\":").append(c.step()).append(",\"sha256\":{");
-            json.append(Json.quote(WEIGHTS)).append(':').append(Json.quote(sha256(tmp.resolve(WEIGHTS)))).append(',');
-            json.append(Json.quote(STATE)).append(':').append(Json.quote(sha256(tmp.resolve(STATE)))).append("},");
-            json.append("\"metadata\":").append(Json.objectOfStrings(new java.util.TreeMap<>(c.metadata()))).append("}\n");
-            AtomicFiles.writeString(tmp.resolve(MANIFEST), json.toString());
+            Map<String, String> sums = new LinkedHashMap<>();
+            sums.put(WEIGHTS, sha256(tmp.resolve(WEIGHTS)));
+            sums.put(STATE, sha256(tmp.resolve(STATE)));
+            Manifest manifest = new Manifest(c.step(), sums, new java.util.TreeMap<>(c.metadata()));
+            AtomicFiles.writeString(tmp.resolve(MANIFEST), Json.write(manifest) + "\n");
             sync(tmp);
             Path target = pathOf(c.step());
             if (Files.exists(target)) {
@@ -139,6 +139,10 @@ public final class FileCheckpointStore implements CheckpointStore {
             throw new IOException("every checkpoint in " + dir + " is damaged: " + problems);
         }
         return Optional.empty();
+    }
+
+    /** manifest.json: the step, each file's SHA-256 and the checkpoint's metadata (keys sorted). */
+    private record Manifest(long step, Map<String, String> sha256, Map<String, String> metadata) {
     }
 
     /** Reads and verifies one checkpoint folder. */

@@ -1,90 +1,46 @@
 package org.seer4j.data.image;
 
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.seer4j.core.image.RgbImage;
 
 /**
- * The EXIF orientation tag (0x0112) of a JPEG, read from its APP1 segment without a metadata library, and the
- * transform that shows the image upright. Values 1-8 as in the EXIF standard; 1 (or no tag) means as stored.
+ * The EXIF orientation tag (0x0112) of a JPEG, read with TwelveMonkeys' metadata reader, and the transform that
+ * shows the image upright. Values 1-8 as in the EXIF standard; 1 (or no tag) means as stored.
  */
 public final class ExifOrientation {
+    private static final String EXIF = "Exif";
+
     private ExifOrientation() {
     }
 
-    /** The orientation of a JPEG's bytes, 1 when absent or unreadable. */
+    /** The orientation of a JPEG's bytes, 1 when absent or unreadable (a broken tag must not lose the image). */
     public static int of(byte[] jpeg) {
-        if (jpeg.length < 4 || (jpeg[0] & 0xff) != 0xff || (jpeg[1] & 0xff) != 0xd8) {
-            return 1;
-        }
-        int at = 2;
-        while (at + 4 <= jpeg.length) {
-            if ((jpeg[at] & 0xff) != 0xff) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
+            for (JPEGSegment app1 : JPEGSegmentUtil.readSegments(in, JPEG.APP1, EXIF)) {
+                InputStream tiff = app1.data();
+                if (tiff.read() < 0) continue; // the pad byte after "Exif\0"
+                Directory ifd = new TIFFReader().read(new MemoryCacheImageInputStream(tiff));
+                Entry e = ifd.getEntryById(TIFF.TAG_ORIENTATION);
+                if (e != null && e.getValue() instanceof Number n && n.intValue() >= 1 && n.intValue() <= 8) {
+                    return n.intValue();
+                }
                 return 1;
             }
-            int marker = jpeg[at + 1] & 0xff;
-            if (marker == 0xff) {
-                at++; // fill byte
-                continue;
-            }
-            if (marker == 0xda || marker == 0xd9) {
-                return 1; // start of scan or end of image: no EXIF before the pixels
-            }
-            int length = u16(jpeg, at + 2, false);
-            if (length < 2) {
-                return 1;
-            }
-            int payload = at + 4;
-            if (marker == 0xe1 && payload + 6 <= jpeg.length && jpeg[payload] == 'E' && jpeg[payload + 1] == 'x'
-                    && jpeg[payload + 2] == 'i' && jpeg[payload + 3] == 'f' && jpeg[payload + 4] == 0
-                    && jpeg[payload + 5] == 0) {
-                return fromTiff(jpeg, payload + 6, Math.min(jpeg.length, at + 2 + length));
-            }
-            at += 2 + length;
+        } catch (IOException | RuntimeException unreadable) {
+            return 1;
         }
         return 1;
-    }
-
-    private static int fromTiff(byte[] b, int tiff, int end) {
-        if (tiff + 8 > end) {
-            return 1;
-        }
-        boolean little;
-        if (b[tiff] == 'I' && b[tiff + 1] == 'I') {
-            little = true;
-        } else if (b[tiff] == 'M' && b[tiff + 1] == 'M') {
-            little = false;
-        } else {
-            return 1;
-        }
-        if (u16(b, tiff + 2, little) != 42) {
-            return 1;
-        }
-        long ifd = u32(b, tiff + 4, little);
-        if (ifd < 8 || tiff + ifd + 2 > end) {
-            return 1;
-        }
-        int at = (int) (tiff + ifd);
-        int entries = u16(b, at, little);
-        at += 2;
-        for (int i = 0; i < entries && at + 12 <= end; i++, at += 12) {
-            if (u16(b, at, little) == 0x0112) {
-                int type = u16(b, at + 2, little);
-                int value = type == 3 ? u16(b, at + 8, little) : (int) u32(b, at + 8, little);
-                return value >= 1 && value <= 8 ? value : 1;
-            }
-        }
-        return 1;
-    }
-
-    private static int u16(byte[] b, int at, boolean little) {
-        int x = b[at] & 0xff;
-        int y = b[at + 1] & 0xff;
-        return little ? (y << 8) | x : (x << 8) | y;
-    }
-
-    private static long u32(byte[] b, int at, boolean little) {
-        long hi = u16(b, little ? at + 2 : at, little);
-        long lo = u16(b, little ? at : at + 2, little);
-        return (hi << 16) | lo;
     }
 
     /**

@@ -1,9 +1,10 @@
 package org.seer4j.data.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
 import org.seer4j.core.port.MetricsRecord;
 import org.seer4j.data.json.Json;
 
@@ -13,6 +14,7 @@ import org.seer4j.data.json.Json;
  * loses at most the line being written; non-finite numbers are written as {@code null}, which JSON can hold.
  */
 public final class JsonLinesMetricsSink extends LineFileSink {
+    private static final ObjectWriter LINE = Json.MAPPER.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     public JsonLinesMetricsSink(Path file) throws IOException {
         super(file, null);
@@ -23,27 +25,12 @@ public final class JsonLinesMetricsSink extends LineFileSink {
         return line(record);
     }
 
+    /** The record itself through Jackson; the skipped reasons sorted, so equal runs write equal lines. */
     static String line(MetricsRecord r) {
-        StringBuilder b = new StringBuilder(160);
-        b.append("{\"step\":").append(r.step());
-        b.append(",\"epoch\":").append(r.epoch());
-        b.append(",\"loss\":").append(number(r.loss()));
-        b.append(",\"lr\":").append(number(r.lr()));
-        b.append(",\"images_per_second\":").append(number(r.imagesPerSecond()));
-        b.append(",\"skipped\":{");
-        boolean first = true;
-        for (Map.Entry<String, Long> e : new TreeMap<>(r.skipped()).entrySet()) {
-            if (!first) {
-                b.append(',');
-            }
-            first = false;
-            Json.quote(e.getKey(), b);
-            b.append(':').append(e.getValue());
+        try {
+            return LINE.writeValueAsString(r);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a metrics record as JSON", e);
         }
-        return b.append("}}").toString();
-    }
-
-    static String number(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 }

@@ -292,14 +292,11 @@ public final class SafetensorsFile implements TensorFile {
         });
     }
 
+    /** The header as safetensors writers emit it: metadata first, then each tensor in data order. */
     private byte[] headerBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        StringBuilder b = new StringBuilder();
-        b.append('{');
-        boolean first = true;
+        Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
-            Json.quote(METADATA, b);
-            b.append(':').append(Json.objectOfStrings(metadata));
-            first = false;
+            header.put(METADATA, metadata);
         }
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -309,20 +306,18 @@ public final class SafetensorsFile implements TensorFile {
             }
             Tensor t = e.getValue();
             long bytes = (long) t.size() * writeDtype.bytes();
-            if (!first) {
-                b.append(',');
+            int[] shape = new int[t.rank()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = t.dim(i);
             }
-            first = false;
-            Json.quote(name, b);
-            b.append(":{\"dtype\":\"").append(writeDtype.name()).append("\",\"shape\":[");
-            for (int i = 0; i < t.rank(); i++) {
-                b.append(i == 0 ? "" : ",").append(t.dim(i));
-            }
-            b.append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", writeDtype.name());
+            info.put("shape", shape);
+            info.put("data_offsets", new long[] {offset, offset + bytes});
+            header.put(name, info);
             offset += bytes;
         }
-        b.append('}');
-        byte[] raw = b.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] raw = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (raw.length + 7) / 8 * 8;
         byte[] out = Arrays.copyOf(raw, padded);
         Arrays.fill(out, raw.length, padded, (byte) ' ');

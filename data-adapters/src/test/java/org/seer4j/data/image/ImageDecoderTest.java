@@ -149,6 +149,18 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aMissingOrBrokenExifOrientationReadsAsUpright() throws IOException {
+        byte[] jpeg = TestImages.encode(TestImages.halves(16, 8, 0xff0000, 0x0000ff, BufferedImage.TYPE_3BYTE_BGR), "jpeg");
+        assertThat(ExifOrientation.of(jpeg)).isEqualTo(1);
+        assertThat(ExifOrientation.of(TestImages.withOrientation(jpeg, 6, true))).isEqualTo(6);
+        assertThat(ExifOrientation.of(TestImages.withOrientation(jpeg, 9, false))).as("out of range").isEqualTo(1);
+        byte[] broken = TestImages.withOrientation(jpeg, 6, false);
+        broken[10] = (byte) 'X'; // the TIFF byte-order mark ("MM") becomes "XM"
+        assertThat(ExifOrientation.of(broken)).isEqualTo(1);
+        assertThat(ExifOrientation.of(new byte[] {1, 2, 3})).as("not a JPEG").isEqualTo(1);
+    }
+
+    @Test
     void orientationTransformsMatchTheirDefinitionsOnA3x2Image() {
         // pixels numbered 0..5 row-major in the red channel
         byte[] px = new byte[18];
