@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.seer4j.app.UserException;
 import org.seer4j.core.model.DesignInference;
+import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.data.safetensors.SafetensorsFile;
 import org.seer4j.data.weights.RegNetImport;
@@ -33,6 +34,23 @@ final class WeightsFiles {
             return new SafetensorsFile().read(file);
         } catch (IOException | RuntimeException e) {
             throw new UserException(option + " " + e.getMessage(), e);
+        }
+    }
+
+    /** The network a weights file describes, from its shapes alone (no tensor data is read). */
+    static ModelDefinition designOf(Path file) {
+        if (!Files.isRegularFile(file)) throw new UserException(file + ": no such file");
+        try {
+            if (TorchCheckpoint.looksLike(file)) {
+                try (RegNetImport imported = RegNetImport.open(file, 2)) {
+                    return imported.design().network();
+                }
+            }
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            for (SafetensorsFile.Entry e : new SafetensorsFile().header(file).entries()) shapes.put(e.name(), e.shape());
+            return DesignInference.infer(shapes, 2).network();
+        } catch (IOException | RuntimeException e) {
+            throw new UserException(file + ": " + e.getMessage(), e);
         }
     }
 
