@@ -1,23 +1,44 @@
 package org.seer4j.app;
 
-import org.seer4j.core.config.ConfigException;
+import org.seer4j.app.log.Logging;
+import org.seer4j.app.log.Verbosity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
-/** Builds the picocli command line with seer4j's error handling: user mistakes exit 2 with one clear message. */
+/**
+ * Builds the picocli command line with seer4j's error handling: every failure ends with one line
+ * ({@code seer4j: <what went wrong>}) and the exit code of {@link Failure}; the stack trace goes to the log only.
+ */
 public final class Cli {
-    public static final int USAGE_ERROR = 2;
+    public static final int USAGE_ERROR = Failure.BAD_INPUT;
+    private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
 
     private Cli() {
     }
 
     public static CommandLine commandLine(Object command) {
+        Logging.install();
+        Logging.verbosity(Verbosity.NORMAL);
         CommandLine cl = new CommandLine(command);
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            if (ex instanceof ConfigException || ex instanceof UserException || ex instanceof IllegalArgumentException) {
-                line.getErr().println("seer4j: " + ex.getMessage());
-                return USAGE_ERROR;
+        CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                int code = runLast.execute(parsed);
+                Logging.stopRunLog();
+                return code;
+            } catch (Error e) {
+                // picocli hands only Exceptions to the handler below; an Error (out of memory) would escape raw
+                throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.toString(), e);
             }
-            throw ex;
+        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Failure f = Failure.of(ex);
+            LOG.debug("the command failed: {}", f.message(), ex);
+            line.getErr().println("seer4j: " + f.message());
+            line.getErr().flush();
+            Logging.stopRunLog();
+            return f.code();
         });
         CommandLine launch = cl.getSubcommands().get("launch");
         if (launch != null) {

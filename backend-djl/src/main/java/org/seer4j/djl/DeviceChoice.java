@@ -2,10 +2,12 @@ package org.seer4j.djl;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Resolves {@code backend.device} ({@code auto|cpu|gpu}) against what the loaded native library can do. */
 final class DeviceChoice {
-    private static final System.Logger LOG = System.getLogger(DeviceChoice.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceChoice.class);
 
     static final String GPU_ROUTE = "backend.device is gpu, but the PyTorch native library DJL loaded has no CUDA "
             + "support (Maven Central only ships CPU libtorch). To train on a GPU, put a CUDA 12.8 build of "
@@ -26,8 +28,8 @@ final class DeviceChoice {
             }
             case "auto" -> {
                 Device chosen = gpus > 0 ? Device.gpu() : Device.cpu();
-                LOG.log(System.Logger.Level.INFO, "backend.device auto: using " + chosen
-                        + (gpus > 0 ? "" : " (no CUDA-enabled libtorch found; see backend.device gpu for the route)"));
+                LOG.info("backend.device auto: using {}{}", chosen,
+                        gpus > 0 ? "" : " (no CUDA-enabled libtorch found; see backend.device gpu for the route)");
                 yield chosen;
             }
             default -> throw new IllegalArgumentException("backend.device must be auto, cpu or gpu, got " + device);

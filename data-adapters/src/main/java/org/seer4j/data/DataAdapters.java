@@ -21,6 +21,7 @@ import org.seer4j.data.image.IdxSource;
 import org.seer4j.data.metrics.CompositeMetricsSink;
 import org.seer4j.data.metrics.CsvMetricsSink;
 import org.seer4j.data.metrics.JsonLinesMetricsSink;
+import org.seer4j.data.metrics.TensorBoardMetricsSink;
 import org.seer4j.data.views.MultiCropPipeline;
 
 /**
@@ -99,7 +100,10 @@ public final class DataAdapters {
         return new FileCheckpointStore(runDir.resolve("checkpoints"), config.train().keepCheckpoints());
     }
 
-    /** The sinks named in {@code output.metrics}, writing {@code runDir/metrics.jsonl} and {@code metrics.csv}. */
+    /**
+     * The sinks named in {@code output.metrics}, writing {@code runDir/metrics.jsonl}, {@code metrics.csv} and a
+     * TensorBoard {@code events.out.tfevents.*} file.
+     */
     public MetricsSink metrics(OutputConfig output, Path runDir) {
         List<MetricsSink> sinks = new ArrayList<>();
         try {
@@ -107,6 +111,7 @@ public final class DataAdapters {
                 switch (m) {
                     case "jsonl" -> sinks.add(new JsonLinesMetricsSink(runDir.resolve("metrics.jsonl")));
                     case "csv" -> sinks.add(new CsvMetricsSink(runDir.resolve("metrics.csv")));
+                    case "tensorboard" -> sinks.add(new TensorBoardMetricsSink(runDir));
                     default -> throw new IllegalArgumentException("unknown metrics sink '" + m + "'");
                 }
             }

@@ -12,7 +12,9 @@ import org.seer4j.data.safetensors.SafetensorsFile;
 import org.seer4j.tensorflow.SavedModelExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code seer4j export}: a trained trunk in a format other stacks serve. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
@@ -30,6 +32,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "new folder, written atomically")
     Path output;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         if (!"savedmodel".equals(format.trim().toLowerCase(Locale.ROOT))) {
@@ -45,8 +50,9 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserException("--output " + output + ": " + e.getMessage(), e);
         }
-        System.out.println("wrote SavedModel " + output + " (" + architecture.name(model) + ", "
+        spec.commandLine().getOut().println("wrote SavedModel " + output + " (" + architecture.name(model) + ", "
                 + (model.classes() > 0 ? model.classes() + " classes" : "features only") + ")");
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

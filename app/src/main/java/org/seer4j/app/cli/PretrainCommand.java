@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.seer4j.app.progress.ConsoleProgress;
 import org.seer4j.app.run.Pretraining;
 import org.seer4j.app.run.RunFolder;
+import org.seer4j.app.wiring.DataSources;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.usecase.PretrainUseCase.Summary;
@@ -33,7 +34,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RunConfig run = config.load();
+        RunConfig run = config.loadForTraining(DataSources::imagesPerEpoch);
         Path dir = RunFolder.choose(out, run, config.name(), LocalDateTime.now());
         Summary s = new Pretraining(Injectors.forRun(run, ConsoleProgress.standard(spec.commandLine().getOut())), spec.commandLine().getOut())
                 .run(run, dir, config.name());

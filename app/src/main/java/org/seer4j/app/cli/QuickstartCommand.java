@@ -14,6 +14,7 @@ import org.seer4j.app.run.JsonFiles;
 import org.seer4j.app.run.Pretraining;
 import org.seer4j.app.run.RunFolder;
 import org.seer4j.app.run.RunReports;
+import org.seer4j.app.wiring.DataSources;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.usecase.EvaluateUseCase;
@@ -49,7 +50,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         if (!config.hasFile()) {
             config.file = DEFAULT_CONFIG;
         }
-        RunConfig run = config.load();
+        RunConfig run = config.loadForTraining(DataSources::imagesPerEpoch);
         Path dir = RunFolder.choose(out, run, config.name(), LocalDateTime.now());
         PrintWriter w = spec.commandLine().getOut();
         Injector injector = Injectors.forRun(run, ConsoleProgress.standard(w));

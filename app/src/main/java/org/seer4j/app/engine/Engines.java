@@ -23,8 +23,16 @@ public final class Engines {
         return Guice.createInjector(module(name)).getInstance(Engine.class);
     }
 
+    /**
+     * Puts {@code module} behind {@code name} and returns the module it replaces (tests: an engine that fails in
+     * a chosen way, driven through the whole command line).
+     */
+    public static synchronized Supplier<Module> replace(String name, Supplier<Module> module) {
+        return MODULES.put(name, module);
+    }
+
     /** The Guice module binding the named engine, for injectors that wire more than the engine. */
-    public static Module module(String name) {
+    public static synchronized Module module(String name) {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         Supplier<Module> module = MODULES.get(key);
         if (module == null) {

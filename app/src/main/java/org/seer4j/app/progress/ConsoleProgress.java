@@ -2,55 +2,75 @@ package org.seer4j.app.progress;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.seer4j.app.log.Logging;
+import org.seer4j.app.log.Verbosity;
 import org.seer4j.core.service.Progress;
 import org.seer4j.core.service.ProgressListener;
 import org.seer4j.core.service.Ticker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The pretraining progress display: on a terminal, one bar redrawn in place (at most 10 times a second); into a
- * file or pipe, a plain line every {@code lineEveryNanos} (and at the first and last step), so logs stay short.
+ * The pretraining progress display: on a terminal, one bar redrawn in place (at most 10 times a second), with log
+ * records printed above it ({@link Terminal}); into a file or pipe, a plain line every {@code lineEveryNanos} (and
+ * at the first and last step), so logs stay short. The plain lines also go to the run's {@code log.txt}; with
+ * {@code --quiet} the console shows neither.
  */
 public final class ConsoleProgress implements ProgressListener {
     private static final int BAR = 24;
     private static final long REDRAW_NANOS = 100_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(Logging.progressLogger());
 
     private final PrintWriter out;
     private final boolean terminal;
+    private final boolean quiet;
     private final Ticker ticker;
     private final long lineEveryNanos;
     private long lastPrint = Long.MIN_VALUE;
-    private boolean barShown;
+    private long lastRecord = Long.MIN_VALUE;
 
     public ConsoleProgress(PrintWriter out, boolean terminal, Ticker ticker, long lineEveryNanos) {
+        this(out, terminal, false, ticker, lineEveryNanos);
+    }
+
+    ConsoleProgress(PrintWriter out, boolean terminal, boolean quiet, Ticker ticker, long lineEveryNanos) {
         this.out = out;
-        this.terminal = terminal;
+        this.terminal = terminal && !quiet;
+        this.quiet = quiet;
         this.ticker = ticker;
         this.lineEveryNanos = lineEveryNanos;
     }
 
-    /** Writes to {@code out}: a bar when standard output is a terminal, else a line every 10 seconds. */
+    /**
+     * Writes to {@code out}: a bar when standard output is a terminal, else a line every 10 seconds; nothing with
+     * {@code --quiet}.
+     */
     public static ConsoleProgress standard(PrintWriter out) {
-        return new ConsoleProgress(out, System.console() != null, Ticker.SYSTEM, 10_000_000_000L);
+        return new ConsoleProgress(out, Terminal.isInteractive(), Logging.verbosity() == Verbosity.QUIET,
+                Ticker.SYSTEM, 10_000_000_000L);
     }
 
     @Override
     public void started(long startStep, long totalSteps, String description) {
-        endBar();
-        out.println(startStep > 0
+        print(startStep > 0
                 ? "resuming at step " + startStep + " of " + totalSteps + " on " + description
                 : "pretraining for " + totalSteps + " steps on " + description);
-        out.flush();
     }
 
     @Override
     public void stepped(Progress p) {
         long now = ticker.nanos();
         boolean edge = p.step() == p.totalSteps() || lastPrint == Long.MIN_VALUE;
+        if (edge || lastRecord == Long.MIN_VALUE || now - lastRecord >= lineEveryNanos) {
+            LOG.info(line(p));
+            lastRecord = now;
+        }
+        if (quiet) {
+            return;
+        }
         if (terminal) {
             if (edge || now - lastPrint >= REDRAW_NANOS) {
-                out.print("\r" + bar(p) + " " + line(p));
-                out.flush();
-                barShown = true;
+                Terminal.showBar(out, bar(p) + " " + line(p));
                 lastPrint = now;
             }
         } else if (edge || now - lastPrint >= lineEveryNanos) {
@@ -62,24 +82,27 @@ public final class ConsoleProgress implements ProgressListener {
 
     @Override
     public void checkpointed(long step) {
-        if (!terminal) {
+        LOG.info("checkpoint at step {}", step);
+        if (!terminal && !quiet) {
             out.println("checkpoint at step " + step);
+            out.flush();
         }
     }
 
     @Override
     public void finished(long step, boolean stopped) {
-        endBar();
-        out.println(stopped ? "stopped at step " + step + " (checkpoint written; rerun the same command to resume)"
+        print(stopped ? "stopped at step " + step + " (checkpoint written; rerun the same command to resume)"
                 : "done: " + step + " steps");
-        out.flush();
     }
 
-    private void endBar() {
-        if (barShown) {
-            out.println();
-            barShown = false;
+    private void print(String line) {
+        LOG.info(line);
+        if (quiet) {
+            return;
         }
+        Terminal.endBar();
+        out.println(line);
+        out.flush();
     }
 
     static String bar(Progress p) {

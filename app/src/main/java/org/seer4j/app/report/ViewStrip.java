@@ -30,12 +30,14 @@ public record ViewStrip(List<Integer> sizes, List<List<String>> rows) {
         for (Tensor group : batch.groups()) {
             int size = group.dim(2);
             int crops = group.dim(0) / b;
-            float[] values = group.toArray();
+            int per = 3 * size * size;
+            float[] view = new float[per];
             for (int c = 0; c < crops; c++) {
                 sizes.add(size);
                 for (int i = 0; i < shown; i++) {
-                    int row = c * b + i;
-                    rows.get(i).add(Pictures.dataUri(ViewPixels.toImage(values, row * 3 * size * size, size,
+                    // only the shown crops are copied out of the group, not the whole batch
+                    group.buffer().get((c * b + i) * per, view, 0, per);
+                    rows.get(i).add(Pictures.dataUri(ViewPixels.toImage(view, 0, size,
                             augmentation.mean(), augmentation.std())));
                 }
             }

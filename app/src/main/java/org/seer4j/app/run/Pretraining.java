@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.seer4j.app.config.ConfigWriter;
 import org.seer4j.app.report.ReportData;
 import org.seer4j.app.report.ViewStrip;
+import org.seer4j.app.log.Logging;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.distributed.WorkerEnvironment;
 import org.seer4j.core.port.Engine;
@@ -23,14 +24,17 @@ import org.seer4j.core.service.CheckpointKeys;
 import org.seer4j.core.service.PretrainService;
 import org.seer4j.core.usecase.PretrainUseCase.Command;
 import org.seer4j.core.usecase.PretrainUseCase.Summary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code pretrain} invocation: writes {@code config.yaml}, trains (resuming from the folder's checkpoints),
- * then {@code report.html}. Ctrl-C asks the loop to stop; the shutdown hook waits until the checkpoint and the
+ * then {@code report.html}; the full log goes to {@code log.txt} (until the command ends). Ctrl-C asks the loop to stop; the shutdown hook waits until the checkpoint and the
  * report are written, so the JVM does not exit half-way.
  */
 public final class Pretraining {
     private static final long STOP_WAIT_SECONDS = 600;
+    private static final Logger LOG = LoggerFactory.getLogger(Pretraining.class);
 
     private final Injector injector;
     private final PrintWriter out;
@@ -49,7 +53,10 @@ public final class Pretraining {
         boolean writer = WorkerEnvironment.from(System.getenv()).rank() == 0;
         try {
             Files.createDirectories(dir);
-            if (writer) ConfigWriter.write(config, dir.resolve(RunFolder.CONFIG));
+            if (writer) {
+                Logging.startRunLog(dir.resolve(Logging.RUN_LOG));
+                ConfigWriter.write(config, dir.resolve(RunFolder.CONFIG));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write into the run folder " + dir + ": " + e.getMessage(), e);
         }
@@ -121,7 +128,7 @@ public final class Pretraining {
             RunReports.write(dir, new ReportData("seer4j pretraining: " + configName, facts, prov, yaml, strip),
                     history.records());
         } catch (IOException e) {
-            out.println("seer4j: could not write the report: " + e.getMessage());
+            LOG.warn("could not write the report: {}", e.getMessage(), e);
         }
     }
 }

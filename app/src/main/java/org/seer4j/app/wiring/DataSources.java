@@ -86,6 +86,11 @@ public final class DataSources implements ImageSources, TrainingDataFactory {
         }
     }
 
+    /** Images in an epoch of {@code config}'s training data, as far as the source knows before reading them. */
+    public static long imagesPerEpoch(RunConfig config) {
+        return size(new DataSources().images(config));
+    }
+
     /** Images in an epoch, as far as the source knows before reading them. */
     static long size(ImageSource source) {
         if (source instanceof IdxSource idx) {

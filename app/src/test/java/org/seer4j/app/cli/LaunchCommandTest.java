@@ -50,6 +50,25 @@ class LaunchCommandTest {
     }
 
     @Test
+    void tensorflowsNativeLogLinesBecomeRecordsOnlyTheWarningsOfWhichShow() {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String[] r;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            r = run("launch", "--nproc", "1", "--main-class", NativeChatterWorker.class.getName(), "--", "x");
+        } finally {
+            System.setOut(oldOut);
+        }
+        String console = out.toString(StandardCharsets.UTF_8) + r[1];
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("[rank 0] the worker's own line");
+        assertThat(console).doesNotContain("absl::InitializeLog").doesNotContain("grpc_server_lib");
+        assertThat(r[1]).containsPattern("\\d\\d:\\d\\d:\\d\\d WARN org.tensorflow.native: \\[rank 0] W0000 "
+                + "00:00:1796100481.000001   23280 some_pass.cc:12] something to look at");
+    }
+
+    @Test
     void withoutLauncherVariablesTheCollectiveIsTheSingleProcessOne() {
         assertThat(Collectives.fromEnvironment(Map.of(), Duration.ofSeconds(5))).isSameAs(Collective.SINGLE);
     }

@@ -241,7 +241,7 @@ class ConfigErrorsTest {
     @Test
     void anUnknownMetricsSinkIsRefused() {
         assertThat(error("output:\n  metrics: [jsonl, xml]\n"))
-                .hasMessage("cfg.yaml:2: output.metrics: must be one of jsonl, csv, got xml");
+                .hasMessage("cfg.yaml:2: output.metrics: must be one of jsonl, csv, tensorboard, got xml");
     }
 
     @Test

@@ -94,6 +94,8 @@ class PretrainEndToEndTest {
         assertThat(last.weights()).containsKey("prototypes.weight").containsKey("stem.0.weight");
         String html = Files.readString(straight.resolve("report.html"), StandardCharsets.UTF_8);
         assertThat(html).contains("<figure id=\"loss\"><svg", "<figure id=\"lr\"><svg", "djl");
+        // the first batch's views, drawn from the batch the engine took (4 images x the tiny config's crops)
+        assertThat(html).contains("<table class=\"pictures\" id=\"views\">", "src=\"data:image/png;base64,");
     }
 
     @Test
@@ -151,6 +153,13 @@ class PretrainEndToEndTest {
         assertThat(run("eval", "--config", config.toString(), "--random-init", "--output", baseline.toString()))
                 .as(err.toString()).isZero();
         assertThat(Files.readString(baseline)).contains("\"random_init\": true");
+
+        // the baseline of the run itself lands in its folder, and the report shows both with the neighbour grid
+        assertThat(run("eval", "--checkpoint", straight.toString(), "--random-init")).as(err.toString()).isZero();
+        assertThat(Files.readString(straight.resolve("eval-random-init.json"))).contains("\"random_init\": true");
+        String html = Files.readString(straight.resolve("report.html"), StandardCharsets.UTF_8);
+        assertThat(html).contains("<table id=\"eval\">", "<table class=\"pictures\" id=\"neighbours\">");
+        assertThat(html.split("class=\"(same|other)\"", -1)).as("6 queries x 5 neighbours").hasSize(31);
     }
 
     @Test
@@ -173,7 +182,7 @@ class PretrainEndToEndTest {
         assertThat(run("pretrain", "--config", bad.toString(), "--out", shared.resolve("bad").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("swav.prototypes").doesNotContain("Exception");
         assertThat(run("eval")).isEqualTo(2);
-        assertThat(err.toString()).contains("give either --checkpoint CKPT or --random-init");
+        assertThat(err.toString()).contains("give --checkpoint CKPT, --random-init, or both");
     }
 
     @Test

@@ -45,7 +45,7 @@ class ConsoleProgressTest {
         p.stepped(at(5));
         p.finished(5, true);
         assertThat(bytes.toString()).isEqualTo("\r[############............] "
-                + "step 5/10 (50%) epoch 1 loss 8.2500 lr 0.01250 32.5 img/s ETA 10s\n"
+                + "step 5/10 (50%) epoch 1 loss 8.2500 lr 0.01250 32.5 img/s ETA 10s\033[K\n"
                 + "stopped at step 5 (checkpoint written; rerun the same command to resume)\n");
     }
 

@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.seer4j.core.port.Checkpoint;
@@ -29,6 +28,8 @@ import org.seer4j.core.tensor.Tensor;
 import org.seer4j.data.io.AtomicFiles;
 import org.seer4j.data.json.Json;
 import org.seer4j.data.safetensors.SafetensorsFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints as folders {@code step-000000001234/} holding {@code weights.safetensors} (interchange names, the
@@ -41,7 +42,7 @@ import org.seer4j.data.safetensors.SafetensorsFile;
  * {@code keep} checkpoints are kept.
  */
 public final class FileCheckpointStore implements CheckpointStore {
-    private static final Logger LOG = Logger.getLogger(FileCheckpointStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("step-(\\d{12})");
     static final String WEIGHTS = "weights.safetensors";
     static final String STATE = "state.safetensors";
@@ -126,13 +127,13 @@ public final class FileCheckpointStore implements CheckpointStore {
             try {
                 Checkpoint c = read(p);
                 if (!problems.isEmpty()) {
-                    LOG.warning("resuming from " + p + " because newer checkpoints are damaged: " + problems);
+                    LOG.warn("resuming from {} because newer checkpoints are damaged: {}", p, problems);
                 }
                 return Optional.of(c);
             } catch (IOException | RuntimeException e) {
                 String why = p.getFileName() + ": " + e.getMessage();
                 problems.add(why);
-                LOG.warning("checkpoint " + why + "; trying the one before");
+                LOG.warn("checkpoint {}; trying the one before", why);
             }
         }
         if (!problems.isEmpty()) {

@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.logging.Logger;
 import org.seer4j.core.image.Shard;
 import org.seer4j.core.image.SourceImage;
 import org.seer4j.core.port.ImageSource;
 import org.seer4j.core.port.ImageStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Images from a folder tree (or a list of files), of any size and mess. The folder is walked once, on first
@@ -20,7 +21,7 @@ import org.seer4j.core.port.ImageStream;
  * counted in the first shard's stream of every epoch.
  */
 public final class FolderSource implements ImageSource, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(FolderSource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FolderSource.class);
 
     private final Path path;
     private final boolean list;
@@ -97,9 +98,9 @@ public final class FolderSource implements ImageSource, AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot index " + path + ": " + e.getMessage(), e);
             }
-            LOG.info(() -> "indexed " + index.size() + " image files under " + path
-                    + (index.ignored() > 0 ? " (" + index.ignored() + " other files ignored)" : "")
-                    + (index.walkSkips().isEmpty() ? "" : ", skipped " + index.walkSkips()));
+            LOG.info("indexed {} image files under {}{}{}", index.size(), path,
+                    index.ignored() > 0 ? " (" + index.ignored() + " other files ignored)" : "",
+                    index.walkSkips().isEmpty() ? "" : ", skipped " + index.walkSkips());
             if (index.size() == 0) {
                 throw new IllegalStateException("no image files (" + String.join(", ",
                         FolderIndex.EXTENSIONS.stream().sorted().toList()) + ") "
@@ -138,7 +139,7 @@ public final class FolderSource implements ImageSource, AutoCloseable {
         Path file = idx.path(i);
         ImageDecoder.Result r = decoder.decode(file);
         if (!r.ok()) {
-            LOG.fine(() -> "skipped " + file + ": " + r.reason().key() + " (" + r.detail() + ")");
+            LOG.debug("skipped {}: {} ({})", file, r.reason().key(), r.detail());
             return Loaded.skipped(r.reason(), r.detail());
         }
         int label = labelled ? idx.label(i) : SourceImage.UNLABELLED;
@@ -152,7 +153,7 @@ public final class FolderSource implements ImageSource, AutoCloseable {
             try {
                 index.close();
             } catch (IOException e) {
-                LOG.warning("could not delete the folder index: " + e.getMessage());
+                LOG.warn("could not delete the folder index: {}", e.getMessage());
             }
             index = null;
         }

@@ -105,7 +105,9 @@ public final class MultiCropPipeline implements BatchSource {
         for (CropGroup g : views.crops()) {
             b.append(b.length() == 0 ? "" : " + ").append(g.count()).append('x').append(g.size());
         }
-        return b + " crops of " + source.describe() + ", batch " + batchSize + ", " + workers + " workers"
+        // data.workers are threads that decode and augment, not the data-parallel workers of seer4j launch
+        return b + " crops of " + source.describe() + ", batch " + batchSize + ", " + workers
+                + (workers == 1 ? " loader thread" : " loader threads")
                 + (rank.count() > 1 ? ", data-parallel rank " + rank.index() + " of " + rank.count() : "");
     }
 

@@ -13,12 +13,15 @@ import org.seer4j.core.image.RgbImage;
 import org.seer4j.core.image.Shard;
 import org.seer4j.core.image.SourceImage;
 import org.seer4j.core.port.BatchStream;
+import org.seer4j.core.port.DataException;
 import org.seer4j.core.port.ImageSource;
 import org.seer4j.core.port.ImageStream;
 import org.seer4j.core.port.MultiCropBatch;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.core.views.CropGroup;
 import org.seer4j.data.random.Rng;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One epoch of {@link MultiCropPipeline}: the worker threads, their bounded queues, and the in-order merge. */
 final class PipelineStream implements BatchStream {
@@ -26,8 +29,7 @@ final class PipelineStream implements BatchStream {
     private record Item(long position, float[][] crops, boolean end, RuntimeException failure) {
     }
 
-    private static final java.util.logging.Logger LOG =
-            java.util.logging.Logger.getLogger(PipelineStream.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineStream.class);
 
     private final ViewsConfig views;
     private final long epoch;
@@ -215,8 +217,8 @@ final class PipelineStream implements BatchStream {
                     exhausted = true;
                     failIfNothingReadable();
                     Map<String, Long> s = skipped();
-                    LOG.info(() -> "epoch " + epoch + " of " + sourceName + ": " + imagesSeen + " images read"
-                            + (s.isEmpty() ? "" : ", skipped " + s));
+                    LOG.info("epoch {} of {}: {} images read{}", epoch, sourceName, imagesSeen,
+                            s.isEmpty() ? "" : ", skipped " + s);
                     return false;
                 }
                 imagesSeen++;
@@ -249,12 +251,12 @@ final class PipelineStream implements BatchStream {
         if (imagesSeen == 0 && startPosition == 0) {
             close();
             Map<String, Long> s = skipped();
-            throw new IllegalStateException("no readable image in " + sourceName
+            throw new DataException("no readable image in " + sourceName
                     + (s.isEmpty() ? ": it is empty" : ": every file was skipped " + s));
         }
         if (imagesSeen < batchSize && startPosition == 0) {
             close();
-            throw new IllegalStateException(sourceName + " has " + imagesSeen + " readable images, fewer than one "
+            throw new DataException(sourceName + " has " + imagesSeen + " readable images, fewer than one "
                     + "batch of " + batchSize + " (skipped: " + skipped() + ")");
         }
     }
