@@ -9,6 +9,7 @@ import org.seer4j.app.cli.EmbedCommand;
 import org.seer4j.app.cli.EvalCommand;
 import org.seer4j.app.cli.ExportCommand;
 import org.seer4j.app.cli.ForwardCommand;
+import org.seer4j.app.cli.ImportCommand;
 import org.seer4j.app.cli.LaunchCommand;
 import org.seer4j.app.cli.PlanCommand;
 import org.seer4j.app.cli.PretrainCommand;
@@ -31,7 +32,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
                 RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
                 BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class,
-                CompareCommand.class, ShardCommand.class, PlanCommand.class})
+                CompareCommand.class, ShardCommand.class, PlanCommand.class, ImportCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

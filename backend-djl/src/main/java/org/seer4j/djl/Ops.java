@@ -53,7 +53,8 @@ final class Ops {
      * (every stride-th row and column, a view) times the kernel, as {@link #pointwise}. Besides matching the
      * stride-1 route, this never calls libtorch 2.7.1's oneDNN weight-gradient kernel for strided 1x1 convolutions,
      * which corrupts the heap on AVX-512 CPUs when the input has fewer than 16 channels (seen on AMD EPYC: "double
-     * free or corruption" in backward).
+     * free or corruption" in backward), nor its forward kernel on channels-last input, which returns wrong values
+     * for some channel counts (48 -> 104 and 104 -> 208 in RegNetY-400MF, 32 -> 40; ProjectionShortcutTest).
      */
     static PtNDArray strided1x1(PtNDArray x, PtNDArray weight, int stride, boolean channelsLast) {
         if (stride == 1) return pointwise(x, weight, channelsLast);

@@ -3,7 +3,10 @@ package org.seer4j.app.cli;
 import java.util.Locale;
 import java.util.Map;
 import org.seer4j.app.UserException;
+import java.util.List;
+import org.seer4j.core.model.DesignInference;
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.regnet.RegNetPlan;
 import org.seer4j.core.regnet.RegNetGenerator;
 import org.seer4j.core.regnet.RegNetPresets;
 import org.seer4j.core.regnet.RegNetSpec;
@@ -13,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** The trunk a command works on: a preset or a custom design point, its rounding, stem stride and classifier. */
 final class ArchitectureOptions {
-    @Option(names = "--arch", required = true, paramLabel = "NAME",
-            description = "RegNet preset (e.g. regnet_y_400mf), or custom with --depth --w0 --wa --wm --group-width")
+    @Option(names = "--arch", paramLabel = "NAME",
+            description = "RegNet preset (e.g. regnet_y_400mf), or custom with --depth --w0 --wa --wm --group-width;"
+                    + " default: the design the weights' shapes describe")
     String arch;
     @Option(names = "--depth", paramLabel = "D", description = "custom: number of blocks")
     Integer depth;
@@ -37,9 +41,28 @@ final class ArchitectureOptions {
     @Option(names = "--classes", paramLabel = "N", description = "classifier classes (default: from fc.weight)")
     Integer classes;
 
-    /** The bare trunk (with the classifier the weights carry) these options and weights describe. */
+    /**
+     * The bare trunk (with the classifier the weights carry) these options and weights describe; without
+     * {@code --arch}, the one the weights' shapes describe.
+     */
     ModelDefinition trunk(Map<String, Tensor> weights) {
+        if (arch == null) {
+            RegNetPlan plan = WeightsFiles.design(weights, stemStride, "the weights").network().trunk();
+            return ModelDefinition.trunkOnly(plan, stemStride, classes(weights));
+        }
         return ModelDefinition.trunkOnly(RegNetGenerator.plan(spec()), stemStride, classes(weights));
+    }
+
+    /** The architecture's name for messages and metadata: --arch, or the preset/stage lists the weights match. */
+    String name(ModelDefinition model) {
+        if (arch != null) return arch;
+        List<String> presets = RegNetPresets.matching(model.trunk().toStages());
+        return presets.isEmpty() ? "stages " + DesignInference.describe(model.trunk().toStages()) : presets.get(0);
+    }
+
+    /** Validates --arch and the custom options early; nothing to check when the weights decide. */
+    void check() {
+        if (arch != null) spec();
     }
 
     int classes(Map<String, Tensor> w) {
@@ -52,6 +75,7 @@ final class ArchitectureOptions {
     }
 
     RegNetSpec spec() {
+        if (arch == null) throw new UserException("--arch is needed here");
         RegNetSpec s = "custom".equalsIgnoreCase(arch.trim()) ? custom() : preset();
         if (rounding == null) return s;
         return switch (rounding.trim().toLowerCase(Locale.ROOT)) {

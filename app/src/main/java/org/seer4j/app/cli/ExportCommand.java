@@ -27,7 +27,7 @@ public final class ExportCommand implements Callable<Integer> {
     String format;
     @Mixin
     ArchitectureOptions architecture;
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "interchange-named weights")
+    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "interchange-named safetensors, or a torch.save file seer4j import reads")
     Path weights;
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "new folder, written atomically")
     Path output;
@@ -40,8 +40,8 @@ public final class ExportCommand implements Callable<Integer> {
         if (!"savedmodel".equals(format.trim().toLowerCase(Locale.ROOT))) {
             throw new UserException("--format must be savedmodel, got '" + format + "'");
         }
-        architecture.spec(); // a bad --arch fails before any file is read
-        Map<String, Tensor> w = ForwardCommand.read(new SafetensorsFile(), weights, "--weights");
+        architecture.check(); // a bad --arch fails before any file is read
+        Map<String, Tensor> w = WeightsFiles.read(weights, "--weights");
         ModelDefinition model = architecture.trunk(w);
         try {
             SavedModelExport.export(model, w, output);
@@ -50,7 +50,7 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserException("--output " + output + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().println("wrote SavedModel " + output + " (" + architecture.arch + ", "
+        spec.commandLine().getOut().println("wrote SavedModel " + output + " (" + architecture.name(model) + ", "
                 + (model.classes() > 0 ? model.classes() + " classes" : "features only") + ")");
         spec.commandLine().getOut().flush();
         return 0;

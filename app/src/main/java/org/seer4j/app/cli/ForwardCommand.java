@@ -29,7 +29,7 @@ public final class ForwardCommand implements Callable<Integer> {
     String backend;
     @Mixin
     ArchitectureOptions architecture;
-    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "interchange-named weights")
+    @Option(names = "--weights", required = true, paramLabel = "W.safetensors", description = "interchange-named safetensors, or a torch.save file seer4j import reads")
     Path weights;
     @Option(names = "--input", required = true, paramLabel = "IN.safetensors", description = "holds 'input' [N,3,H,W]")
     Path input;
@@ -42,16 +42,18 @@ public final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        architecture.spec(); // a bad --arch fails before any file is read
+        architecture.check(); // a bad --arch fails before any file is read
         SafetensorsFile files = new SafetensorsFile();
-        Map<String, Tensor> w = read(files, weights, "--weights");
+        Map<String, Tensor> w = new LinkedHashMap<>(WeightsFiles.read(weights, "--weights"));
+        // a SwAV checkpoint's head and prototypes play no part in trunk features
+        w.keySet().removeIf(k -> k.startsWith("head.") || k.equals("prototypes.weight"));
         Tensor images = read(files, input, "--input").get("input");
         if (images == null) throw new UserException(input + " has no tensor named 'input'");
         if (images.rank() != 4 || images.dim(1) != 3) {
             throw new UserException("'input' must be [N, 3, H, W], got " + java.util.Arrays.toString(images.shape()));
         }
         ModelDefinition model = architecture.trunk(w);
-        String arch = architecture.arch;
+        String arch = architecture.name(model);
         Engine engine = Engines.byName(backend);
         try (SwavModel m = engine.open(model, new EngineSettings(device, threads, 0, null, null, null, 1,
                 Collective.SINGLE))) {

@@ -2,6 +2,7 @@ package org.seer4j.app.config;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -12,7 +13,9 @@ import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.config.ModelConfig;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.model.Models;
+import org.seer4j.core.regnet.RegNetGenerator;
 import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.RegNetStages;
 import org.seer4j.core.regnet.Rounding;
 
 /**
@@ -69,7 +72,8 @@ final class ConfigBinder {
         RecordComponent[] cs = type.getRecordComponents();
         Object[] args = new Object[cs.length];
         for (int i = 0; i < cs.length; i++) {
-            if (cs[i].getType() == RegNetSpec.class) continue;
+            // the model's trunk (custom design point or stage lists) is bound by model() according to its arch
+            if (cs[i].getType() == RegNetSpec.class || cs[i].getType() == RegNetStages.class) continue;
             args[i] = value(s, cs[i], defaults == null ? null : ConfigKeys.value(cs[i], defaults), defaults == null);
         }
         return args;
@@ -121,12 +125,37 @@ final class ConfigBinder {
                 if (s.has(k)) throw s.error(k, "applies only when model.arch is custom (it is " + arch + ")");
             }
         }
+        if (ModelConfig.STAGES.equals(arch)) {
+            args[ConfigKeys.index(ModelConfig.class, "stages")] = stageLists(s);
+        } else if (s.hasValue("stages")) {
+            throw s.error("stages", "applies only when model.arch is stages (it is " + arch + ")");
+        }
         return construct(() -> {
             ModelConfig m = ConfigKeys.construct(ModelConfig.class, args);
             // resolve the preset and build the plan now, so an unknown arch is reported at its line
             Models.trunk(m);
             return m;
         });
+    }
+
+    /** {@code model.stages}: explicit stage lists; one group width stands for every stage. */
+    private static RegNetStages stageLists(Section model) {
+        if (!model.hasValue("stages")) throw model.error("stages", "is required when model.arch is stages");
+        Section s = model.section("stages");
+        for (String k : List.of("widths", "depths", "group_widths")) {
+            if (!s.has(k)) throw s.error(k, "is required when model.arch is stages");
+        }
+        List<Integer> widths = s.integers("widths", null);
+        List<Integer> groups = s.integers("group_widths", null);
+        if (groups.size() == 1 && widths.size() > 1) groups = Collections.nCopies(widths.size(), groups.get(0));
+        try {
+            RegNetStages st = new RegNetStages(s.integer("stem_width", 32), widths, s.integers("depths", null), groups,
+                    s.number("bottleneck", 1.0), s.number("se_ratio", 0.25));
+            RegNetGenerator.plan(st);
+            return st;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(model.originOf("stages"), "model.stages", e.getMessage());
+        }
     }
 
     /**

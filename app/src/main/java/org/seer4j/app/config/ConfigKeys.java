@@ -16,6 +16,7 @@ import org.seer4j.core.config.EvalConfig;
 import org.seer4j.core.config.OptimConfig;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.RegNetStages;
 
 /**
  * The config schema, declared once: the core's config records are the keys. Each record component is a key named
@@ -41,10 +42,15 @@ public final class ConfigKeys {
 
     /** Record components whose key is not their snake_case name, as {@code Record.component}. */
     private static final Map<String, String> RENAMED = Map.of(
-            "RegNetSpec.bottleneckRatio", "bottleneck");
+            "RegNetSpec.bottleneckRatio", "bottleneck",
+            "RegNetStages.bottleneckRatio", "bottleneck");
 
     /** The trunk's design-space keys, used only when {@code model.arch} is {@code custom}. */
     public static final List<String> CUSTOM_MODEL = customTrunk().stream().map(ConfigKeys::key).toList();
+
+    /** The explicit stage lists under {@code model.stages}, used only when {@code model.arch} is {@code stages}. */
+    public static final List<String> STAGES_MODEL = Arrays.stream(RegNetStages.class.getRecordComponents())
+            .map(ConfigKeys::key).toList();
 
     /** Section path to its keys; {@code views.crops[]} stands for each item of the crop list. */
     public static final Map<String, List<String>> SECTIONS = sections();

@@ -17,6 +17,7 @@ import java.util.Locale;
 import org.seer4j.core.config.ModelConfig;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.RegNetStages;
 import org.seer4j.core.regnet.Rounding;
 import org.seer4j.data.io.AtomicFiles;
 
@@ -57,6 +58,7 @@ public final class ConfigWriter {
         ObjectNode node = NODES.objectNode();
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             if (c.getType() == RegNetSpec.class) continue;
+            if (c.getType() == RegNetStages.class && ConfigKeys.value(c, r) == null) continue; // only for arch: stages
             node.set(ConfigKeys.key(c), node(ConfigKeys.value(c, r)));
         }
         if (r instanceof ModelConfig m) {

@@ -48,6 +48,12 @@ final class Section {
         return node.get(name) != null;
     }
 
+    /** Written with a value other than null. */
+    boolean hasValue(String name) {
+        Entry e = node.get(name);
+        return e != null && !isNull(e.value());
+    }
+
     /** Where {@code name} was written, or where this section was when the key is absent. */
     Origin originOf(String name) {
         Entry e = node.get(name);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.seer4j.core.port.Checkpoint;
 import org.seer4j.core.port.CheckpointStore;
@@ -11,12 +12,16 @@ import org.seer4j.core.service.CheckpointReader;
 import org.seer4j.core.service.CheckpointStoreFactory;
 import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.data.checkpoint.FileCheckpointStore;
+import org.seer4j.core.tensor.Tensor;
 import org.seer4j.data.safetensors.SafetensorsFile;
+import org.seer4j.data.weights.RegNetImport;
+import org.seer4j.data.weights.TorchCheckpoint;
 
 /**
  * Checkpoints on disk ({@link FileCheckpointStore} folders). A path given by a user may be one checkpoint folder
  * (or a file in it), a run's {@code checkpoints/} folder, a run folder (both: the latest checkpoint), or a bare
- * safetensors file of weights under interchange names (e.g. exported from torchvision).
+ * safetensors file of weights under interchange names (e.g. exported from torchvision), or a torch.save file
+ * {@code seer4j import} reads (torchvision state dicts, VISSL/SEER checkpoints).
  */
 public final class Checkpoints implements CheckpointStoreFactory, CheckpointReader {
     private static final String MANIFEST = "checkpoint.json";
@@ -33,11 +38,12 @@ public final class Checkpoints implements CheckpointStoreFactory, CheckpointRead
             if (parent != null && Files.isRegularFile(parent.resolve(MANIFEST))) {
                 return folder(parent);
             }
+            if (TorchCheckpoint.looksLike(path)) return imported(path);
             if (path.getFileName().toString().endsWith(".safetensors")) {
                 SafetensorsFile f = new SafetensorsFile();
                 return new Checkpoint(0, f.open(path), TensorReader.of(Map.of()), f.metadata(path));
             }
-            throw new IOException(path + " is neither a checkpoint nor a .safetensors weights file");
+            throw new IOException(path + " is neither a checkpoint, a .safetensors weights file nor a torch.save file");
         }
         if (!Files.isDirectory(path)) {
             throw new NoSuchFileException(path.toString());
@@ -48,6 +54,19 @@ public final class Checkpoints implements CheckpointStoreFactory, CheckpointRead
         Path store = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
         return new FileCheckpointStore(store, 1).latest()
                 .orElseThrow(() -> new IOException("no checkpoint in " + store));
+    }
+
+    /**
+     * A torch.save file as {@code seer4j import} reads it. Its classifier ({@code fc.*}, e.g. torchvision's
+     * ImageNet head) is left out: the networks that read checkpoints (SwAV trunk and head) have none.
+     */
+    private static Checkpoint imported(Path path) throws IOException {
+        try (RegNetImport imported = RegNetImport.open(path, 2)) {
+            Map<String, Tensor> weights = new LinkedHashMap<>(imported.readAll());
+            weights.keySet().removeIf(k -> k.startsWith("fc."));
+            return new Checkpoint(0, weights, Map.of(), Map.of("format", imported.format(),
+                    "arch", imported.design().arch(), "source", path.toString()));
+        }
     }
 
     private static Checkpoint folder(Path folder) throws IOException {

@@ -50,8 +50,8 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     PretrainService pretrain(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
                              MetricsSinkFactory metrics, ProgressListener listener, Ticker ticker,
-                             Collective collective) {
-        return new PretrainService(engine, data, checkpoints, metrics, listener, ticker, collective);
+                             Collective collective, CheckpointReader weights) {
+        return new PretrainService(engine, data, checkpoints, metrics, listener, ticker, collective, weights);
     }
 
     /** One process, or a worker of a data-parallel job when launcher variables are set (docs/distributed.md). */

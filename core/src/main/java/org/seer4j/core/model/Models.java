@@ -22,6 +22,13 @@ public final class Models {
     }
 
     public static RegNetPlan trunk(ModelConfig m) {
+        if (ModelConfig.STAGES.equals(m.arch())) {
+            try {
+                return RegNetGenerator.plan(m.stages());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("model.stages", e.getMessage());
+            }
+        }
         RegNetSpec spec = spec(m);
         try {
             return RegNetGenerator.plan(spec);
@@ -30,8 +37,11 @@ public final class Models {
         }
     }
 
-    /** The design point {@code model} names, with the rounding override applied. */
+    /** The design point {@code model} names, with the rounding override applied (not for explicit stages). */
     public static RegNetSpec spec(ModelConfig m) {
+        if (ModelConfig.STAGES.equals(m.arch())) {
+            throw new ConfigException("model.arch", "is stages: the trunk has explicit stage lists, no design point");
+        }
         RegNetSpec spec = ModelConfig.CUSTOM.equals(m.arch()) ? m.custom() : preset(m.arch());
         return m.rounding() == null ? spec : spec.withRounding(m.rounding());
     }

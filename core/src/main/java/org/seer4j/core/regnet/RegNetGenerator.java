@@ -16,19 +16,39 @@ public final class RegNetGenerator {
 
     public static RegNetPlan plan(RegNetSpec spec) {
         List<Stage> stages = stages(spec);
+        return new RegNetPlan(spec, stages, blocks(stages, spec.stemWidth(), spec.seRatio()));
+    }
+
+    private static List<BlockPlan> blocks(List<Stage> stages, int stemWidth, double seRatio) {
         List<BlockPlan> blocks = new ArrayList<>();
-        int in = spec.stemWidth();
+        int in = stemWidth;
         for (int s = 0; s < stages.size(); s++) {
             Stage st = stages.get(s);
             for (int i = 0; i < st.depth(); i++) {
                 int blockIn = i == 0 ? in : st.width();
-                int se = spec.seRatio() > 0 ? (int) Math.rint(spec.seRatio() * blockIn) : 0;
+                int se = seRatio > 0 ? (int) Math.rint(seRatio * blockIn) : 0;
                 blocks.add(new BlockPlan(s + 1, i, blockIn, st.width(), st.bottleneckWidth(), st.groups(),
                         i == 0 ? st.stride() : 1, se));
             }
             in = st.width();
         }
-        return new RegNetPlan(spec, stages, blocks);
+        return blocks;
+    }
+
+    /** A trunk from explicit stage lists; each stage's bottleneck width is width x ratio, a multiple of its group width. */
+    public static RegNetPlan plan(RegNetStages design) {
+        List<Stage> stages = new ArrayList<>();
+        for (int s = 0; s < design.widths().size(); s++) {
+            int w = design.widths().get(s);
+            int g = design.groupWidths().get(s);
+            int wb = (int) Math.rint(w * design.bottleneckRatio());
+            if (wb < 1 || wb % g != 0) {
+                throw new IllegalArgumentException("stage " + (s + 1) + ": bottleneck width " + wb
+                        + " is not a multiple of group width " + g);
+            }
+            stages.add(new Stage(w, design.depths().get(s), g, wb, STRIDE));
+        }
+        return new RegNetPlan(null, design.stemWidth(), stages, blocks(stages, design.stemWidth(), design.seRatio()));
     }
 
     /** Steps 1-5: per-block quantised widths, runs of equal width as stages, then group compatibility. */

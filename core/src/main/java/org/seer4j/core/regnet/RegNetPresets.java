@@ -17,7 +17,8 @@ import org.seer4j.core.text.EditDistance;
  *       weights import as they are; plus {@code regnet_y_64gf}, the SEER/VISSL trunk torchvision lacks (pycls
  *       rounding, as VISSL builds it);</li>
  *   <li>{@code seer_regnet_y_256gf} and {@code seer_regnet_y_10b}: SEER's large trunks (pycls rounding). SEER's
- *       256GF is not ClassyVision's {@code regnet_y_256gf}.</li>
+ *       256GF is not ClassyVision's {@code regnet_y_256gf}, which is {@code classy_regnet_y_256gf} here: the trunk
+ *       of the public SEER RG-256 checkpoint.</li>
  * </ul>
  */
 public final class RegNetPresets {
@@ -34,6 +35,13 @@ public final class RegNetPresets {
     /** Every preset, in the order above (pycls, torchvision, SEER). */
     public static Map<String, RegNetSpec> all() {
         return ALL;
+    }
+
+    /** The presets whose trunk is exactly {@code design} (stem, stage widths, depths, group widths, SE), in order. */
+    public static List<String> matching(RegNetStages design) {
+        return ALL.entrySet().stream()
+                .filter(e -> RegNetGenerator.plan(e.getValue()).toStages().sameTrunk(design))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** The nearest preset name to a mistyped one, when it is close enough to be what was meant. */
@@ -103,6 +111,9 @@ public final class RegNetPresets {
         m.put("regnet_y_64gf", RegNetSpec.y(20, 352, 147.48, 2.4, 328));
         m.put("seer_regnet_y_256gf", RegNetSpec.y(27, 640, 230.83, 2.53, 373));
         m.put("seer_regnet_y_10b", RegNetSpec.y(27, 1744, 620.83, 2.52, 1010));
+        // ClassyVision's regnet_y_256gf: the trunk of the public SEER RG-256 checkpoint (widths 640/1696/2544/5088,
+        // depths 3/7/16/1, group widths 640/848/848/848), not the 256GF model of the SEER paper.
+        m.put("classy_regnet_y_256gf", RegNetSpec.y(27, 640, 124.47, 2.04, 848));
         return Collections.unmodifiableMap(m);
     }
 

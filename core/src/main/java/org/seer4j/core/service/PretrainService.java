@@ -59,6 +59,7 @@ public final class PretrainService implements PretrainUseCase {
     private final Ticker ticker;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final Collective collective;
+    private final CheckpointReader initialWeights;
 
     public PretrainService(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
                            MetricsSinkFactory metrics, ProgressListener progress, Ticker ticker) {
@@ -68,6 +69,16 @@ public final class PretrainService implements PretrainUseCase {
     public PretrainService(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
                            MetricsSinkFactory metrics, ProgressListener progress, Ticker ticker,
                            Collective collective) {
+        this(engine, data, checkpoints, metrics, progress, ticker, collective, path -> {
+            throw new IOException("no reader for model.init_weights files is wired");
+        });
+    }
+
+    /** @param initialWeights reads {@code model.init_weights} (safetensors or imported checkpoints) for a new run */
+    public PretrainService(Engine engine, TrainingDataFactory data, CheckpointStoreFactory checkpoints,
+                           MetricsSinkFactory metrics, ProgressListener progress, Ticker ticker,
+                           Collective collective, CheckpointReader initialWeights) {
+        this.initialWeights = java.util.Objects.requireNonNull(initialWeights, "initialWeights");
         this.collective = java.util.Objects.requireNonNull(collective, "collective");
         this.engine = engine;
         this.data = data;
@@ -120,7 +131,8 @@ public final class PretrainService implements PretrainUseCase {
                 }
             }
             Run run = new Run(command, training.batches(), total, store, model, sinks);
-            latest.ifPresent(run::resume);
+            if (latest.isPresent()) run.resume(latest.get());
+            else run.startFromInitialWeights();
             return run.loop();
         } finally {
             for (MetricsSink s : sinks) {
@@ -217,6 +229,30 @@ public final class PretrainService implements PretrainUseCase {
                     skippedBefore.put(k.substring(CheckpointKeys.SKIPPED_PREFIX.length()), Long.parseLong(v));
                 }
             });
+        }
+
+        /**
+         * A new run continues from released weights when {@code model.init_weights} names a file: the trunk (and
+         * the SwAV head and prototypes when the file has them and they fit); a classifier ({@code fc.*}) is not
+         * part of the network and is left out. A resumed run ignores the key: its checkpoint holds newer weights.
+         */
+        void startFromInitialWeights() {
+            String file = config.model().initWeights();
+            if (file == null) return;
+            Checkpoint init;
+            try {
+                init = initialWeights.read(Path.of(file));
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigException("model.init_weights", "cannot read " + file + ": " + e.getMessage());
+            }
+            java.util.List<String> names = init.weights().tensors().stream().map(t -> t.name())
+                    .filter(k -> !k.startsWith("fc.")).toList();
+            try {
+                model.loadWeights(init.weights().ordered(names));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("model.init_weights", file + " does not fit the configured model ("
+                        + config.model().arch() + "): " + e.getMessage());
+            }
         }
 
         Summary loop() {

@@ -11,11 +11,11 @@ class RegNetPresetsTest {
     void listsPyclsThenTorchvisionThenSeerNames() {
         List<String> names = List.copyOf(RegNetPresets.all().keySet());
 
-        assertThat(names).hasSize(24 + 15 + 3);
+        assertThat(names).hasSize(24 + 15 + 4);
         assertThat(names.get(0)).isEqualTo("regnetx_200mf");
         assertThat(names.get(24)).isEqualTo("regnet_x_400mf");
-        assertThat(names.subList(names.size() - 3, names.size()))
-                .containsExactly("regnet_y_64gf", "seer_regnet_y_256gf", "seer_regnet_y_10b");
+        assertThat(names.subList(names.size() - 4, names.size()))
+                .containsExactly("regnet_y_64gf", "seer_regnet_y_256gf", "seer_regnet_y_10b", "classy_regnet_y_256gf");
     }
 
     @Test
