@@ -173,7 +173,7 @@ class PretrainEndToEndTest {
         assertThat(run("pretrain", "--config", bad.toString(), "--out", shared.resolve("bad").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("swav.prototypes").doesNotContain("Exception");
         assertThat(run("eval")).isEqualTo(2);
-        assertThat(err.toString()).contains("give either --checkpoint CKPT or --random-init");
+        assertThat(err.toString()).contains("give --checkpoint CKPT, --random-init, or both");
     }
 
     @Test
