@@ -9,7 +9,7 @@ import org.seer4j.core.port.MetricsRecord;
 import org.seer4j.data.image.SkipReason;
 
 /**
- * CSV with a fixed header: step, epoch, loss, lr, images_per_second, one {@code skipped_<reason>} column per
+ * CSV with a fixed header: step, epoch, loss, lr, images_per_second, data_wait_ms, one {@code skipped_<reason>} column per
  * {@link SkipReason} and {@code skipped_other} for reasons it does not know. Appends to an existing file
  * (without repeating the header) and flushes every row. Non-finite numbers are written as {@code NaN}/{@code Inf}
  * spelled as Java does, which spreadsheet tools and pandas read.
@@ -35,7 +35,7 @@ public final class CsvMetricsSink extends LineFileSink {
     }
 
     static String header() {
-        StringBuilder b = new StringBuilder("step,epoch,loss,lr,images_per_second");
+        StringBuilder b = new StringBuilder("step,epoch,loss,lr,images_per_second,data_wait_ms");
         for (String r : REASONS) {
             b.append(",skipped_").append(r);
         }
@@ -45,7 +45,7 @@ public final class CsvMetricsSink extends LineFileSink {
     static String row(MetricsRecord r) {
         StringBuilder b = new StringBuilder();
         b.append(r.step()).append(',').append(r.epoch()).append(',').append(r.loss()).append(',').append(r.lr())
-                .append(',').append(r.imagesPerSecond());
+                .append(',').append(r.imagesPerSecond()).append(',').append(r.dataWaitMs());
         long other = 0;
         for (Map.Entry<String, Long> e : r.skipped().entrySet()) {
             if (!REASONS.contains(e.getKey())) {

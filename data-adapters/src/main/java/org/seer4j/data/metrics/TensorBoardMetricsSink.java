@@ -16,7 +16,7 @@ import org.seer4j.core.port.MetricsRecord;
 
 /**
  * Metrics as a TensorBoard event file, {@code events.out.tfevents.<seconds>.<host>} in the run folder: per logged
- * step the scalars {@code loss}, {@code lr}, {@code images_per_second} and {@code skipped/<reason>}. Each process
+ * step the scalars {@code loss}, {@code lr}, {@code images_per_second}, {@code data_wait_ms} and {@code skipped/<reason>}. Each process
  * starts its own file (a resumed run adds one; TensorBoard reads every file of the folder). Every event is flushed
  * as it is written, so TensorBoard follows a running job and a crash loses at most the record being written.
  */
@@ -60,6 +60,7 @@ public final class TensorBoardMetricsSink implements org.seer4j.core.port.Metric
         values.put("loss", r.loss());
         values.put("lr", r.lr());
         values.put("images_per_second", r.imagesPerSecond());
+        values.put("data_wait_ms", r.dataWaitMs());
         for (Map.Entry<String, Long> e : new TreeMap<>(r.skipped()).entrySet()) {
             values.put("skipped/" + e.getKey(), (double) e.getValue());
         }

@@ -43,7 +43,7 @@ class MetricsSinksTest {
     void csvHasAFixedHeaderOnceAndAColumnPerSkipReason() throws IOException {
         Path f = dir.resolve("metrics.csv");
         try (CsvMetricsSink s = new CsvMetricsSink(f)) {
-            s.record(new MetricsRecord(1, 0, 8.25, 0.3, 120.5, Map.of("corrupt", 2L, "weird", 5L)));
+            s.record(new MetricsRecord(1, 0, 8.25, 0.3, 120.5, Map.of("corrupt", 2L, "weird", 5L), 7.25));
         }
         try (CsvMetricsSink s = new CsvMetricsSink(f)) {
             s.record(new MetricsRecord(2, 0, 8.0, 0.3, 100, Map.of()));
@@ -51,11 +51,13 @@ class MetricsSinksTest {
         List<String> lines = Files.readAllLines(f);
         assertThat(lines).hasSize(3);
         List<String> header = List.of(lines.get(0).split(","));
-        assertThat(header).startsWith("step", "epoch", "loss", "lr", "images_per_second").endsWith("skipped_other")
+        assertThat(header).startsWith("step", "epoch", "loss", "lr", "images_per_second", "data_wait_ms")
+                .endsWith("skipped_other")
                 .contains("skipped_corrupt", "skipped_symlink_loop");
         List<String> row = List.of(lines.get(1).split(","));
         assertThat(row).hasSameSizeAs(header);
         assertThat(row.get(header.indexOf("loss"))).isEqualTo("8.25");
+        assertThat(row.get(header.indexOf("data_wait_ms"))).isEqualTo("7.25");
         assertThat(row.get(header.indexOf("skipped_corrupt"))).isEqualTo("2");
         assertThat(row.get(header.indexOf("skipped_empty"))).isEqualTo("0");
         assertThat(row.get(header.indexOf("skipped_other"))).isEqualTo("5");

@@ -104,7 +104,7 @@ class TensorBoardMetricsSinkTest {
         try (TensorBoardMetricsSink sink = new TensorBoardMetricsSink(dir, () -> clock[0], "box")) {
             file = sink.file();
             clock[0] += 1.5;
-            sink.record(new MetricsRecord(5, 0, 4.25, 0.0, 31.5, Map.of()));
+            sink.record(new MetricsRecord(5, 0, 4.25, 0.0, 31.5, Map.of(), 12.5));
             clock[0] += 2;
             sink.record(new MetricsRecord(10, 1, Double.NaN, 0.0125, 30.0, Map.of("not_an_image", 2L, "empty", 1L)));
         }
@@ -119,10 +119,10 @@ class TensorBoardMetricsSinkTest {
         assertThat(first.wallTime()).isEqualTo(1_764_560_001.75);
         // a zero learning rate is written, not left out as a default
         assertThat(first.scalars()).containsExactly(Map.entry("loss", 4.25f), Map.entry("lr", 0.0f),
-                Map.entry("images_per_second", 31.5f));
+                Map.entry("images_per_second", 31.5f), Map.entry("data_wait_ms", 12.5f));
         Event second = decode(records.get(2));
         assertThat(second.step()).isEqualTo(10);
-        assertThat(second.scalars().keySet()).containsExactly("loss", "lr", "images_per_second", "skipped/empty",
+        assertThat(second.scalars().keySet()).containsExactly("loss", "lr", "images_per_second", "data_wait_ms", "skipped/empty",
                 "skipped/not_an_image");
         assertThat(second.scalars().get("loss")).isNaN();
         assertThat(second.scalars().get("lr")).isEqualTo(0.0125f);
