@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -60,6 +61,17 @@ final class ModelParameters {
 
     List<Entry> trainable() {
         return entries.values().stream().filter(e -> e.kind().trainable()).toList();
+    }
+
+    /**
+     * Drops the gradient of a trainable tensor. DJL can only zero a gradient in place, which keeps its memory; the
+     * tensor is replaced by a detached alias of the same storage instead, so the old tensor and its gradient are
+     * freed once nothing else holds them (the autograd graph of the pass that produced it must be closed).
+     */
+    void freeGradient(Entry e) {
+        PtNDArray a = e.array();
+        a.intern(JniUtils.detachGradient(a));
+        a.setRequiresGradient(true);
     }
 
     DataType dataType() {

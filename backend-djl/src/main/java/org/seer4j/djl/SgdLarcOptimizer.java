@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.config.OptimConfig;
 import org.seer4j.core.tensor.Tensor;
 
@@ -17,6 +18,9 @@ import org.seer4j.core.tensor.Tensor;
  * {@code w -= lr buf}. Under LARS, biases and BN parameters get neither scaling nor decay when the config
  * excludes them. This mirrors the core's {@code ParameterUpdate} math.
  * The per-tensor scale is computed in double from the two norms, the element-wise work stays in the engine.
+ *
+ * <p>Momentum stays in the weights' type: {@code optim.state_dtype: bfloat16} is refused, because DJL 0.36's
+ * PyTorch JNI cannot create bfloat16 tensors (converting to {@code DataType.BFLOAT16} aborts the process).
  */
 final class SgdLarcOptimizer {
     static final double LARC_EPS = 1e-8;
@@ -26,6 +30,11 @@ final class SgdLarcOptimizer {
     private final Map<String, PtNDArray> momentum = new HashMap<>();
 
     SgdLarcOptimizer(OptimConfig config, PtNDManager manager) {
+        if (!"float32".equals(config.stateDtype())) {
+            throw new ConfigException("optim.state_dtype", "the DJL engine keeps optimiser state in float32: DJL "
+                    + "0.36's PyTorch bindings cannot create " + config.stateDtype() + " tensors (the TensorFlow "
+                    + "engine can); set optim.state_dtype: float32");
+        }
         this.config = config;
         this.manager = manager;
     }
@@ -63,9 +72,10 @@ final class SgdLarcOptimizer {
         } else {
             buf.muli(config.momentum()).addi(grad);
         }
-        try (PtNDArray delta = (PtNDArray) buf.mul(lr)) {
-            weight.subi(delta);
-        }
+        // the step's product lr * buf goes into the gradient's storage (no longer needed): no temporary the size
+        // of the tensor, which for SEER's largest (109M values) would be 436 MB per update
+        grad.subi(grad).addi(buf).muli(lr);
+        weight.subi(grad);
     }
 
     private static double norm(PtNDArray a) {
