@@ -1,6 +1,7 @@
 package org.seer4j.app;
 
 import org.seer4j.core.config.ConfigException;
+import org.seer4j.app.memory.MemoryException;
 import picocli.CommandLine;
 
 /** Builds the picocli command line with seer4j's error handling: user mistakes exit 2 with one clear message. */
@@ -13,6 +14,15 @@ public final class Cli {
     public static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof MemoryException m) {
+                line.getErr().println("seer4j: " + m.getMessage());
+                return m.exitCode();
+            }
+            if (MemoryException.isOutOfMemory(ex)) {
+                line.getErr().println("seer4j: out of memory: " + MemoryException.what(ex)
+                        + " (seer4j plan estimates what a configuration needs)");
+                return 1;
+            }
             if (ex instanceof ConfigException || ex instanceof UserException || ex instanceof IllegalArgumentException) {
                 line.getErr().println("seer4j: " + ex.getMessage());
                 return USAGE_ERROR;

@@ -10,6 +10,7 @@ import org.seer4j.app.cli.EvalCommand;
 import org.seer4j.app.cli.ExportCommand;
 import org.seer4j.app.cli.ForwardCommand;
 import org.seer4j.app.cli.LaunchCommand;
+import org.seer4j.app.cli.PlanCommand;
 import org.seer4j.app.cli.PretrainCommand;
 import org.seer4j.app.cli.QuickstartCommand;
 import org.seer4j.app.cli.RegnetCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {QuickstartCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class,
                 RegnetCommand.class, ConfigCommand.class, ForwardCommand.class, BenchCommand.class,
                 BenchDataCommand.class, ExportCommand.class, LaunchCommand.class, AllReduceBenchCommand.class,
-                CompareCommand.class})
+                CompareCommand.class, PlanCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -31,7 +32,14 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        return Cli.commandLine(new Main()).execute(args);
+        try {
+            return Cli.commandLine(new Main()).execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands Errors through: the Java heap ran out outside a command's own handling
+            System.err.println("seer4j: out of memory: " + org.seer4j.app.memory.MemoryException.what(e)
+                    + " (seer4j plan estimates what a configuration needs)");
+            return 1;
+        }
     }
 
     @Override

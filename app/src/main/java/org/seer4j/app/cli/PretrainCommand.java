@@ -4,7 +4,14 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.concurrent.Callable;
 import org.seer4j.app.progress.ConsoleProgress;
+import org.seer4j.app.compare.ResidentMemory;
+import org.seer4j.app.memory.AvailableMemory;
+import org.seer4j.app.memory.MemoryException;
+import org.seer4j.app.memory.PlanReport;
 import org.seer4j.app.run.Pretraining;
+import org.seer4j.core.distributed.WorkerEnvironment;
+import org.seer4j.core.memory.MemoryPlan;
+import org.seer4j.core.memory.MemoryPlanner;
 import org.seer4j.app.run.RunFolder;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.RunConfig;
@@ -28,15 +35,42 @@ public final class PretrainCommand implements Callable<Integer> {
             description = "Run folder (default: output.dir, else runs/<time>-<config name>).")
     Path out;
 
+    @Option(names = "--ignore-memory-plan",
+            description = "start even when the memory plan's peak exceeds the memory available (see seer4j plan)")
+    boolean ignoreMemoryPlan;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         RunConfig run = config.load();
+        MemoryPlan plan = checkMemory(run);
         Path dir = RunFolder.choose(out, run, config.name(), LocalDateTime.now());
-        Summary s = new Pretraining(Injectors.forRun(run, ConsoleProgress.standard(spec.commandLine().getOut())), spec.commandLine().getOut())
-                .run(run, dir, config.name());
+        Summary s;
+        try {
+            s = new Pretraining(Injectors.forRun(run, ConsoleProgress.standard(spec.commandLine().getOut())),
+                    spec.commandLine().getOut()).run(run, dir, config.name());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (!MemoryException.isOutOfMemory(e)) throw e;
+            throw MemoryException.ranOut(PlanReport.refusal(plan, "out of memory during the run: "
+                    + MemoryException.what(e)), e);
+        }
         return s.stopped() ? 130 : 0;
+    }
+
+    /** Prints the memory plan and refuses a run whose peak exceeds the memory available (exit 2). */
+    private MemoryPlan checkMemory(RunConfig run) {
+        int world = WorkerEnvironment.from(System.getenv()).worldSize();
+        MemoryPlan plan = MemoryPlanner.plan(run, world);
+        AvailableMemory available = AvailableMemory.now(new ResidentMemory().bytes());
+        spec.commandLine().getOut().print(PlanReport.table(plan, PlanCommand.describe(run, world), available));
+        spec.commandLine().getOut().flush();
+        if (!ignoreMemoryPlan && plan.peakBytes() > available.bytes()) {
+            throw MemoryException.refused(PlanReport.refusal(plan, "not starting: the run needs more memory than the "
+                    + MemoryPlan.gib(available.bytes()) + " available (" + available.source()
+                    + "; --ignore-memory-plan starts anyway)"));
+        }
+        return plan;
     }
 }

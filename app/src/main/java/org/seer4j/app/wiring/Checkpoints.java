@@ -9,6 +9,7 @@ import org.seer4j.core.port.Checkpoint;
 import org.seer4j.core.port.CheckpointStore;
 import org.seer4j.core.service.CheckpointReader;
 import org.seer4j.core.service.CheckpointStoreFactory;
+import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.data.checkpoint.FileCheckpointStore;
 import org.seer4j.data.safetensors.SafetensorsFile;
 
@@ -34,7 +35,7 @@ public final class Checkpoints implements CheckpointStoreFactory, CheckpointRead
             }
             if (path.getFileName().toString().endsWith(".safetensors")) {
                 SafetensorsFile f = new SafetensorsFile();
-                return new Checkpoint(0, f.read(path), Map.of(), f.metadata(path));
+                return new Checkpoint(0, f.open(path), TensorReader.of(Map.of()), f.metadata(path));
             }
             throw new IOException(path + " is neither a checkpoint nor a .safetensors weights file");
         }

@@ -91,7 +91,7 @@ class PretrainEndToEndTest {
         assertThat(last.step()).isEqualTo(6);
         assertThat(last.metadata()).containsEntry("engine", "djl").containsEntry("seed", "3")
                 .containsKey("engine_version").containsKey("config");
-        assertThat(last.weights()).containsKey("prototypes.weight").containsKey("stem.0.weight");
+        assertThat(last.weights().toMap()).containsKey("prototypes.weight").containsKey("stem.0.weight");
         String html = Files.readString(straight.resolve("report.html"), StandardCharsets.UTF_8);
         assertThat(html).contains("<figure id=\"loss\"><svg", "<figure id=\"lr\"><svg", "djl");
     }
@@ -127,11 +127,11 @@ class PretrainEndToEndTest {
         Checkpoint a = new Checkpoints().read(straight);
         Checkpoint b = new Checkpoints().read(resumed);
         assertThat(b.step()).isEqualTo(6);
-        assertThat(b.weights().keySet()).isEqualTo(a.weights().keySet());
+        assertThat(b.weights().tensors()).isEqualTo(a.weights().tensors());
         double worst = 0;
-        for (Map.Entry<String, Tensor> e : a.weights().entrySet()) {
+        for (Map.Entry<String, Tensor> e : a.weights().toMap().entrySet()) {
             float[] x = e.getValue().toArray();
-            float[] y = b.weights().get(e.getKey()).toArray();
+            float[] y = b.weights().readTensor(e.getKey()).toArray();
             assertThat(y).as(e.getKey()).hasSameSizeAs(x);
             for (int i = 0; i < x.length; i++) {
                 worst = Math.max(worst, Math.abs(x[i] - y[i]));

@@ -8,12 +8,25 @@ import java.nio.charset.StandardCharsets;
  * Box-Muller pairs (first {@code r cos}, then {@code r sin}).
  */
 final class GaussianStream {
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private long state;
     private double spare;
     private boolean hasSpare;
 
     GaussianStream(long seed, String name) {
         this.state = seed ^ fnv1a64(name);
+    }
+
+    /**
+     * The stream positioned so that {@link #next()} returns its {@code index}-th sample (0-based). SplitMix64's
+     * state only advances by a constant, and each Box-Muller pair takes two draws, so this is a jump, not a
+     * walk: chunks of a tensor can be generated independently.
+     */
+    static GaussianStream at(long seed, String name, long index) {
+        GaussianStream g = new GaussianStream(seed, name);
+        g.state += (index / 2) * 2 * GOLDEN_GAMMA;
+        if (index % 2 == 1) g.next();
+        return g;
     }
 
     double next() {
@@ -36,7 +49,7 @@ final class GaussianStream {
     }
 
     long nextLong() {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        long z = (state += GOLDEN_GAMMA);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

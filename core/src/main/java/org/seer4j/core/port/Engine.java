@@ -1,6 +1,7 @@
 package org.seer4j.core.port;
 
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.tensor.TensorReader;
 
 /** Driven port: a tensor engine (DJL/PyTorch, TensorFlow Java) that builds and runs models. */
 public interface Engine {
@@ -11,8 +12,28 @@ public interface Engine {
     /** Engine and native library versions, for provenance. */
     String version();
 
-    /** Builds the model with the core's seeded initial weights. */
+    /**
+     * Builds the model with the core's seeded initial weights; an engine should fill its memory chunk by chunk
+     * from {@code InitialWeights.reader(model, settings.seed())} through {@link #open(ModelDefinition,
+     * EngineSettings, TensorReader)}, so the weights never sit whole on the Java heap.
+     */
     SwavModel open(ModelDefinition model, EngineSettings settings);
+
+    /**
+     * Builds the model with the given initial weights (every tensor of the model's layout), read in chunks. The
+     * default builds with the seeded weights and then loads these over them; engines override it to fill their
+     * memory once.
+     */
+    default SwavModel open(ModelDefinition model, EngineSettings settings, TensorReader initialWeights) {
+        SwavModel m = open(model, settings);
+        try {
+            m.loadWeights(initialWeights);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
 
     /** The engine's own implementation of the SwAV objective, for checks against the core's reference. */
     SwavObjective objective();

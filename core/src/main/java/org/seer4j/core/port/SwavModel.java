@@ -2,10 +2,17 @@ package org.seer4j.core.port;
 
 import java.util.Map;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorReader;
 
 /**
  * Driven port: a network living inside an engine. The engine owns the state; weights cross the port under the
  * interchange names (torchvision's RegNet names, OIHW convs, {@code head.*}, {@code prototypes.weight}).
+ *
+ * <p>Model-sized data crosses in chunks: {@link #weightsReader()} and {@link #trainingStateReader()} are views of
+ * the engine's memory that checkpoints are written from, and {@link #loadWeights(TensorReader)} and
+ * {@link #loadTrainingState(TensorReader)} fill the engine from a file chunk by chunk. The map methods hold
+ * everything on the Java heap at once; they remain for small models, tests and comparisons. The defaults bridge
+ * the chunked methods to the map ones; engines that train big models override them.
  */
 public interface SwavModel extends AutoCloseable {
 
@@ -28,6 +35,28 @@ public interface SwavModel extends AutoCloseable {
     Map<String, Tensor> trainingState();
 
     void loadTrainingState(Map<String, Tensor> state);
+
+    /**
+     * Every parameter and buffer as a chunked view of the engine's memory, in the model's layout order, valid until
+     * the next step, load or close.
+     */
+    default TensorReader weightsReader() {
+        return TensorReader.of(weights());
+    }
+
+    /** Loads the reader's tensors chunk by chunk; as {@link #loadWeights(Map)}, unknown names or shapes fail. */
+    default void loadWeights(TensorReader weights) {
+        loadWeights(weights.toMap());
+    }
+
+    /** Optimiser momentum and the SwAV queue as a chunked view, valid until the next step, load or close. */
+    default TensorReader trainingStateReader() {
+        return TensorReader.of(trainingState());
+    }
+
+    default void loadTrainingState(TensorReader state) {
+        loadTrainingState(state.toMap());
+    }
 
     @Override
     void close();

@@ -15,6 +15,7 @@ import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.SwavModel;
 import org.seer4j.core.port.TensorFile;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.core.usecase.EmbedUseCase;
 
 /**
@@ -72,7 +73,7 @@ public final class EmbedService implements EmbedUseCase {
         meta.put("ids", String.join("\n", e.ids()));
         meta.put("checkpoint", command.checkpoint() == null ? "random-init" : command.checkpoint().toString());
         meta.put("data", sources.images(command.config()).describe());
-        tensors.write(out, t, meta);
+        tensors.write(out, TensorReader.of(t), meta);
     }
 
     private static void writeCsv(Path out, FeatureExtractor.Extracted e) throws IOException {

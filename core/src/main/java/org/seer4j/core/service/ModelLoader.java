@@ -34,17 +34,14 @@ final class ModelLoader {
                 throw new UncheckedIOException("cannot read the checkpoint " + checkpoint + ": " + e.getMessage(), e);
             }
         }
-        SwavModel model = engine.open(Models.definition(config), PretrainService.settings(config));
-        if (c != null) {
-            try {
-                model.loadWeights(c.weights());
-            } catch (RuntimeException e) {
-                model.close();
-                throw new IllegalArgumentException("the checkpoint " + checkpoint + " does not fit the configured "
-                        + "model (" + config.model().arch() + "): " + e.getMessage(), e);
-            }
+        if (c == null) return engine.open(Models.definition(config), PretrainService.settings(config));
+        try {
+            // built from the checkpoint's files chunk by chunk, never from the seeded weights first
+            return engine.open(Models.definition(config), PretrainService.settings(config), c.weights());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the checkpoint " + checkpoint + " does not fit the configured "
+                    + "model (" + config.model().arch() + "): " + e.getMessage(), e);
         }
-        return model;
     }
 
     static EvalImages images(RunConfig config) {

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.model.Models;
 import org.seer4j.core.port.BatchSource;
 import org.seer4j.core.port.BatchStream;
@@ -105,7 +106,12 @@ public final class PretrainService implements PretrainUseCase {
         CheckpointStore store = checkpoints.open(command.outDir().resolve(CHECKPOINTS),
                 config.train().keepCheckpoints());
         List<MetricsSink> sinks = new ArrayList<>();
-        try (SwavModel model = engine.open(Models.definition(config), settings(config, collective))) {
+        Optional<Checkpoint> latest = latest(store, command, total);
+        ModelDefinition definition = Models.definition(config);
+        EngineSettings settings = settings(config, collective);
+        // a resumed model is built from the checkpoint's files chunk by chunk, never from the seeded weights first
+        try (SwavModel model = latest.isPresent() ? engine.open(definition, settings, latest.get().weights())
+                : engine.open(definition, settings)) {
             // metrics are the global step's: one writer
             if (collective.rank() == 0) {
                 for (String kind : config.output().metrics()) {
@@ -113,7 +119,7 @@ public final class PretrainService implements PretrainUseCase {
                 }
             }
             Run run = new Run(command, training.batches(), total, store, model, sinks);
-            run.resume();
+            latest.ifPresent(run::resume);
             return run.loop();
         } finally {
             for (MetricsSink s : sinks) {
@@ -121,6 +127,32 @@ public final class PretrainService implements PretrainUseCase {
             }
             stopRequested.set(false);
         }
+    }
+
+    /** The run folder's latest checkpoint, checked against the config before any model is built. */
+    private static Optional<Checkpoint> latest(CheckpointStore store, Command command, long total) {
+        Optional<Checkpoint> latest;
+        try {
+            latest = store.latest();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoints of " + command.outDir(), e);
+        }
+        if (latest.isEmpty()) {
+            return latest;
+        }
+        Checkpoint c = latest.get();
+        RunConfig config = command.config();
+        long seed = CheckpointKeys.number(c.metadata(), CheckpointKeys.SEED);
+        if (seed != config.train().seed()) {
+            throw new ConfigException("train.seed", "is " + config.train().seed() + " but the run in "
+                    + command.outDir() + " was started with seed " + seed
+                    + "; resume with the same seed or pick another output folder");
+        }
+        if (c.step() > total) {
+            throw new ConfigException("train.steps", "the run in " + command.outDir() + " already did "
+                    + c.step() + " steps, more than the " + total + " configured");
+        }
+        return latest;
     }
 
     static EngineSettings settings(RunConfig config) {
@@ -171,29 +203,9 @@ public final class PretrainService implements PretrainUseCase {
             this.batchSize = config.train().batchSize();
         }
 
-        void resume() {
-            Optional<Checkpoint> latest;
-            try {
-                latest = store.latest();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the checkpoints of " + command.outDir(), e);
-            }
-            if (latest.isEmpty()) {
-                return;
-            }
-            Checkpoint c = latest.get();
+        /** Continues from {@code c}, whose weights the model was opened with. */
+        void resume(Checkpoint c) {
             Map<String, String> m = c.metadata();
-            long seed = CheckpointKeys.number(m, CheckpointKeys.SEED);
-            if (seed != config.train().seed()) {
-                throw new ConfigException("train.seed", "is " + config.train().seed() + " but the run in "
-                        + command.outDir() + " was started with seed " + seed
-                        + "; resume with the same seed or pick another output folder");
-            }
-            if (c.step() > total) {
-                throw new ConfigException("train.steps", "the run in " + command.outDir() + " already did "
-                        + c.step() + " steps, more than the " + total + " configured");
-            }
-            model.loadWeights(c.weights());
             model.loadTrainingState(c.trainingState());
             step = c.step();
             lastSaved = step;
@@ -332,7 +344,7 @@ public final class PretrainService implements PretrainUseCase {
             meta.put(CheckpointKeys.DATA, source.describe());
             skippedNow().forEach((k, v) -> meta.put(CheckpointKeys.SKIPPED_PREFIX + k, Long.toString(v)));
             try {
-                store.save(new Checkpoint(step, model.weights(), model.trainingState(), meta));
+                store.save(new Checkpoint(step, model.weightsReader(), model.trainingStateReader(), meta));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the checkpoint of step " + step + " into "
                         + command.outDir().resolve(CHECKPOINTS), e);

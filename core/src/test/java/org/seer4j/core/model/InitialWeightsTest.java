@@ -1,7 +1,10 @@
 package org.seer4j.core.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.nio.FloatBuffer;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +13,9 @@ import org.seer4j.core.regnet.RegNetGenerator;
 import org.seer4j.core.regnet.RegNetPlan;
 import org.seer4j.core.regnet.RegNetSpec;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorChunks;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 
 class InitialWeightsTest {
     // Widths [40, 96, 248], depths [1, 2, 1] (stem 32): generated in milliseconds.
@@ -104,6 +110,41 @@ class InitialWeightsTest {
         // 0xe220a8397b1dcdaf. Seeding with the hash of "" itself cancels the name and starts from state 0.
         assertThat(GaussianStream.fnv1a64("a")).isEqualTo(0xaf63dc4c8601ec8cL);
         assertThat(new GaussianStream(GaussianStream.fnv1a64(""), "").nextLong()).isEqualTo(0xe220a8397b1dcdafL);
+    }
+
+    @Test
+    void theChunkedReaderGivesGeneratesValuesInChunksOfSevenAtAnyOffset() {
+        LinkedHashMap<String, Tensor> whole = InitialWeights.generate(MODEL, 77);
+        TensorReader reader = InitialWeights.reader(MODEL, 77);
+
+        assertThat(reader.tensors()).extracting(TensorInfo::name).containsExactlyElementsOf(whole.keySet());
+        FloatBuffer chunk = FloatBuffer.allocate(7);
+        for (TensorInfo t : reader.tensors()) {
+            assertThat(t.intShape()).isEqualTo(whole.get(t.name()).shape());
+            float[] joined = new float[(int) t.size()];
+            TensorChunks.forEach(reader, t, chunk, (offset, c) -> c.get(joined, (int) offset, c.remaining()));
+            assertThat(joined).as(t.name()).isEqualTo(whole.get(t.name()).toArray());
+        }
+    }
+
+    @Test
+    void theStreamJumpsToAnyIndexWithoutWalking() {
+        GaussianStream walked = new GaussianStream(5, "x");
+        double[] first = new double[11];
+        for (int i = 0; i < first.length; i++) first[i] = walked.next();
+        for (int i = 0; i < first.length; i++) assertThat(GaussianStream.at(5, "x", i).next()).isEqualTo(first[i]);
+        // an odd start continues with the pair's second value, then a fresh pair
+        GaussianStream odd = GaussianStream.at(5, "x", 3);
+        assertThat(new double[] {odd.next(), odd.next(), odd.next()}).containsExactly(first[3], first[4], first[5]);
+    }
+
+    @Test
+    void aReadOutsideATensorIsRefusedNamingIt() {
+        TensorReader reader = InitialWeights.reader(MODEL, 1);
+        assertThatThrownBy(() -> reader.read("stem.1.weight", 30, FloatBuffer.allocate(3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stem.1.weight");
+        assertThatThrownBy(() -> reader.read("nope", 0, FloatBuffer.allocate(1)))
+                .hasMessageContaining("nope");
     }
 
     private static double mean(Tensor t) {

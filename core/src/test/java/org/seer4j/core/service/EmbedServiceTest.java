@@ -17,6 +17,7 @@ import org.seer4j.core.image.SourceImage;
 import org.seer4j.core.port.ImageSource;
 import org.seer4j.core.port.TensorFile;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.core.usecase.EmbedUseCase.Command;
 import org.seer4j.core.usecase.EmbedUseCase.Result;
 
@@ -30,13 +31,13 @@ class EmbedServiceTest {
         FakeImageSource source = new FakeImageSource("three images", images);
         TensorFile capture = new TensorFile() {
             @Override
-            public Map<String, Tensor> read(Path file) {
+            public TensorReader open(Path file) {
                 throw new UnsupportedOperationException();
             }
 
             @Override
-            public void write(Path file, Map<String, Tensor> tensors, Map<String, String> meta) {
-                written.add(tensors);
+            public void write(Path file, TensorReader tensors, Map<String, String> meta) {
+                written.add(tensors.toMap());
                 metadata.add(meta);
             }
         };

@@ -6,13 +6,14 @@ import java.util.Optional;
 import org.seer4j.core.port.Checkpoint;
 import org.seer4j.core.port.CheckpointStore;
 
-/** Keeps every checkpoint in memory, in the order saved. */
+/** Keeps a copy of every checkpoint in memory, in the order saved. */
 final class MemoryCheckpointStore implements CheckpointStore {
     final List<Checkpoint> saved = new ArrayList<>();
 
     @Override
-    public void save(Checkpoint checkpoint) {
-        saved.add(checkpoint);
+    public void save(Checkpoint c) {
+        // the readers are views of the model, which goes on training: keep a copy, as a file would
+        saved.add(new Checkpoint(c.step(), c.weights().toMap(), c.trainingState().toMap(), c.metadata()));
     }
 
     @Override

@@ -245,8 +245,8 @@ class PretrainServiceTest {
                 .containsEntry("engine_version", "fake 1.0").containsEntry("config", "train: {}")
                 .containsEntry("data", "fake images (23)");
         assertThat(Long.parseLong(last.metadata().get("data_position"))).isBetween(5L, 23L);
-        assertThat(last.weights()).isEqualTo(h.model().weights());
-        assertThat(last.trainingState()).isEqualTo(h.model().trainingState());
+        assertThat(last.weights().toMap()).isEqualTo(h.model().weights());
+        assertThat(last.trainingState().toMap()).isEqualTo(h.model().trainingState());
         Checkpoint fourth = store.saved.get(0);
         assertThat(fourth.metadata()).containsEntry("epoch", "0");
         // Four batches of four good images end just after the 16th good image of epoch 0's order.

@@ -1,7 +1,6 @@
 package org.seer4j.data.checkpoint;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +21,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.seer4j.core.port.Checkpoint;
 import org.seer4j.core.port.CheckpointStore;
-import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.data.io.AtomicFiles;
+import org.seer4j.data.io.ChunkedChannels;
 import org.seer4j.data.json.Json;
 import org.seer4j.data.safetensors.SafetensorsFile;
 
@@ -39,6 +37,10 @@ import org.seer4j.data.safetensors.SafetensorsFile;
  * leaves either the whole checkpoint or none. {@link #latest()} verifies the checksums and reads the newest
  * checkpoint; a damaged one is reported with a warning and the one before it is tried. Only the last
  * {@code keep} checkpoints are kept.
+ *
+ * <p>Checkpoints of any size move in bounded chunks: a save streams the model's tensor readers into the files, a
+ * read checks the checksums by streaming and hands back readers of the files, which the model loads from chunk
+ * by chunk.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     private static final Logger LOG = Logger.getLogger(FileCheckpointStore.class.getName());
@@ -49,9 +51,15 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private final Path dir;
     private final int keep;
-    private final SafetensorsFile tensors = new SafetensorsFile();
+    private final SafetensorsFile tensors;
 
     public FileCheckpointStore(Path dir, int keep) {
+        this(dir, keep, new SafetensorsFile());
+    }
+
+    /** A store whose files move through {@code tensors}' chunks (tests use tiny ones). */
+    FileCheckpointStore(Path dir, int keep, SafetensorsFile tensors) {
+        this.tensors = tensors;
         if (keep < 1) {
             throw new IllegalArgumentException("keep must be >= 1, got " + keep);
         }
@@ -80,8 +88,8 @@ public final class FileCheckpointStore implements CheckpointStore {
             tensors.write(tmp.resolve(WEIGHTS), ordered(c.weights()), c.metadata());
             tensors.write(tmp.resolve(STATE), ordered(c.trainingState()), Map.of());
             StringBuilder json = new StringBuilder("{\"step\":").append(c.step()).append(",\"sha256\":{");
-            json.append(Json.quote(WEIGHTS)).append(':').append(Json.quote(sha256(tmp.resolve(WEIGHTS)))).append(',');
-            json.append(Json.quote(STATE)).append(':').append(Json.quote(sha256(tmp.resolve(STATE)))).append("},");
+            json.append(Json.quote(WEIGHTS)).append(':').append(Json.quote(ChunkedChannels.sha256(tmp.resolve(WEIGHTS)))).append(',');
+            json.append(Json.quote(STATE)).append(':').append(Json.quote(ChunkedChannels.sha256(tmp.resolve(STATE)))).append("},");
             json.append("\"metadata\":").append(Json.objectOfStrings(new java.util.TreeMap<>(c.metadata()))).append("}\n");
             AtomicFiles.writeString(tmp.resolve(MANIFEST), json.toString());
             sync(tmp);
@@ -104,9 +112,9 @@ public final class FileCheckpointStore implements CheckpointStore {
         prune();
     }
 
-    /** Keeps the tensors in name order so files are reproducible whatever map the caller used. */
-    private static Map<String, Tensor> ordered(Map<String, Tensor> m) {
-        return new java.util.TreeMap<>(m);
+    /** Keeps the tensors in name order so files are reproducible whatever order the model lists them in. */
+    private static TensorReader ordered(TensorReader r) {
+        return r.ordered(r.tensors().stream().map(TensorInfo::name).sorted().toList());
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -162,14 +170,14 @@ public final class FileCheckpointStore implements CheckpointStore {
             if (!Files.isRegularFile(file)) {
                 throw new IOException(f + " is missing");
             }
-            String actual = sha256(file);
+            String actual = ChunkedChannels.sha256(file);
             if (!actual.equals(sums.get(f))) {
                 throw new IOException(f + " fails its checksum (expected " + sums.get(f) + ", got " + actual + ")");
             }
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         meta.forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
-        return new Checkpoint(step, tensors.read(folder.resolve(WEIGHTS)), tensors.read(folder.resolve(STATE)),
+        return new Checkpoint(step, tensors.open(folder.resolve(WEIGHTS)), tensors.open(folder.resolve(STATE)),
                 metadata);
     }
 
@@ -204,23 +212,6 @@ public final class FileCheckpointStore implements CheckpointStore {
                 deleteTree(p);
             }
         }
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private static void sync(Path folder) {

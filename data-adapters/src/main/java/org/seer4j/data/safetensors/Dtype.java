@@ -1,5 +1,7 @@
 package org.seer4j.data.safetensors;
 
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -29,6 +31,48 @@ public enum Dtype {
 
     public boolean integral() {
         return name().startsWith("I") || name().startsWith("U") || this == BOOL;
+    }
+
+    /** Converts {@code bytes} (little-endian, this type) to floats into {@code into} until either runs out. */
+    void decode(ByteBuffer bytes, FloatBuffer into) {
+        switch (this) {
+            case F32 -> {
+                FloatBuffer src = bytes.asFloatBuffer();
+                int n = Math.min(src.remaining(), into.remaining());
+                into.put(src.limit(n));
+                bytes.position(bytes.position() + 4 * n);
+            }
+            case F64 -> {
+                while (bytes.remaining() >= 8 && into.hasRemaining()) into.put((float) bytes.getDouble());
+            }
+            case F16 -> {
+                while (bytes.remaining() >= 2 && into.hasRemaining()) into.put(HalfFloats.f16ToFloat(bytes.getShort()));
+            }
+            case BF16 -> {
+                while (bytes.remaining() >= 2 && into.hasRemaining()) into.put(HalfFloats.bf16ToFloat(bytes.getShort()));
+            }
+            default -> throw new IllegalStateException("cannot read " + this + " as float");
+        }
+    }
+
+    /** Converts {@code values} into {@code bytes} (little-endian, this type) until either runs out. */
+    void encode(FloatBuffer values, ByteBuffer bytes) {
+        switch (this) {
+            case F32 -> {
+                FloatBuffer dst = bytes.asFloatBuffer();
+                int n = Math.min(dst.remaining(), values.remaining());
+                dst.put(values.slice().limit(n));
+                values.position(values.position() + n);
+                bytes.position(bytes.position() + 4 * n);
+            }
+            case F16 -> {
+                while (bytes.remaining() >= 2 && values.hasRemaining()) bytes.putShort(HalfFloats.floatToF16(values.get()));
+            }
+            case BF16 -> {
+                while (bytes.remaining() >= 2 && values.hasRemaining()) bytes.putShort(HalfFloats.floatToBf16(values.get()));
+            }
+            default -> throw new IllegalStateException("cannot write " + this);
+        }
     }
 
     /** Parses a header's dtype name exactly as the format spells it (upper case). */

@@ -1,10 +1,10 @@
 package org.seer4j.data.safetensors;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,20 +18,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.seer4j.core.port.TensorFile;
-import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorChunks;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.data.io.AtomicFiles;
+import org.seer4j.data.io.ChunkedChannels;
 import org.seer4j.data.json.Json;
 
 /**
  * The safetensors format (an 8-byte little-endian header length, a JSON header, then raw little-endian tensor
- * bytes), read through a memory map and written atomically.
+ * bytes), read and written in bounded chunks with 64-bit offsets, so files of any size (beyond 2 GiB, beyond
+ * the Java heap) move through {@link #chunkValues} values of memory at a time; writes are atomic.
  *
  * <p>Reading converts F32, F16, BF16 and F64 to float. Integer tensors named {@code *.num_batches_tracked}
  * (batch-norm step counters in torchvision state dicts, which no engine needs) are skipped; any other integer,
  * boolean or 8-bit float tensor is an error naming it. Tensors come back in file order (by data offset). The
  * reader checks everything the header claims against the file: header length, dtype names, shapes, that each
  * tensor's byte range lies inside the data section, matches shape times dtype size and overlaps no other
- * tensor. Gaps between tensors are tolerated.
+ * tensor. Gaps between tensors are tolerated. {@link #open} checks the header at once and reads values when
+ * asked; each read opens the file anew, so a reader holds no file handle and needs no closing.
  *
  * <p>Writing stores tensors contiguously in the map's order, in {@link #writeDtype} (F32 by default), and pads
  * the header with spaces to a multiple of 8 bytes as the reference writer does.
@@ -41,19 +46,26 @@ public final class SafetensorsFile implements TensorFile {
     static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
     private static final String METADATA = "__metadata__";
     private static final String SKIPPED_SUFFIX = "num_batches_tracked";
-    private static final int CHUNK_BYTES = 1 << 30;
 
     private final Dtype writeDtype;
+    private final int chunkValues;
 
     public SafetensorsFile() {
         this(Dtype.F32);
     }
 
     public SafetensorsFile(Dtype writeDtype) {
+        this(writeDtype, TensorChunks.DEFAULT_CHUNK);
+    }
+
+    /** {@code chunkValues}: the most values read or written at once (tests use tiny chunks to exercise seams). */
+    public SafetensorsFile(Dtype writeDtype, int chunkValues) {
         if (writeDtype != Dtype.F32 && writeDtype != Dtype.F16 && writeDtype != Dtype.BF16) {
             throw new IllegalArgumentException("can write F32, F16 or BF16, not " + writeDtype);
         }
+        if (chunkValues < 1) throw new IllegalArgumentException("chunks need at least one value, got " + chunkValues);
         this.writeDtype = writeDtype;
+        this.chunkValues = chunkValues;
     }
 
     public Dtype writeDtype() {
@@ -73,32 +85,32 @@ public final class SafetensorsFile implements TensorFile {
             }
             return n;
         }
+
+        public TensorInfo info() {
+            return TensorInfo.of(name, shape);
+        }
     }
 
     @Override
-    public Map<String, Tensor> read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Header header = header(file, ch);
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            for (Entry e : header.entries()) {
-                if (!e.dtype().readable()) {
-                    if (e.dtype().integral() && e.name().endsWith(SKIPPED_SUFFIX)) {
-                        continue;
-                    }
-                    throw new SafetensorsException(file, "tensor '" + e.name() + "' has dtype " + e.dtype()
-                            + ", which cannot be read as float (F32, F16, BF16 or F64 are)");
+    public TensorReader open(Path file) throws IOException {
+        Header header = header(file);
+        Map<String, Entry> readable = new LinkedHashMap<>();
+        for (Entry e : header.entries()) {
+            if (!e.dtype().readable()) {
+                if (e.dtype().integral() && e.name().endsWith(SKIPPED_SUFFIX)) {
+                    continue;
                 }
-                out.put(e.name(), Tensor.of(values(ch, header.dataStart(), e), e.shape()));
+                throw new SafetensorsException(file, "tensor '" + e.name() + "' has dtype " + e.dtype()
+                        + ", which cannot be read as float (F32, F16, BF16 or F64 are)");
             }
-            return out;
+            readable.put(e.name(), e);
         }
+        return new FileTensors(file, header.dataStart(), readable, chunkValues);
     }
 
     /** The {@code __metadata__} strings of a file, without reading its tensors. */
     public Map<String, String> metadata(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return header(file, ch).metadata();
-        }
+        return header(file).metadata();
     }
 
     /** The validated header of a file, without reading its tensors. */
@@ -114,7 +126,7 @@ public final class SafetensorsFile implements TensorFile {
             throw new SafetensorsException(file, "only " + size + " bytes, shorter than the 8-byte header length");
         }
         ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(ch, lenBuf, 0);
+        ChunkedChannels.readFully(ch, lenBuf, 0, file);
         long n = lenBuf.getLong(0);
         if (n < 0 || n > MAX_HEADER_BYTES) {
             throw new SafetensorsException(file, "header length " + Long.toUnsignedString(n)
@@ -125,7 +137,7 @@ public final class SafetensorsFile implements TensorFile {
                     + " bytes after the length field (truncated file?)");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) n);
-        readFully(ch, hb, 8);
+        ChunkedChannels.readFully(ch, hb, 8, file);
         hb.flip();
         String json;
         try {
@@ -218,9 +230,6 @@ public final class SafetensorsFile implements TensorFile {
                     + (end - begin) + " bytes, but shape " + Arrays.toString(shape) + " of " + dtype + " needs "
                     + bytes);
         }
-        if (dtype.readable() && elements > Integer.MAX_VALUE - 8) {
-            throw new SafetensorsException(file, where + " has " + elements + " elements, too many for one array");
-        }
         return new Entry(name, dtype, shape, begin, end);
     }
 
@@ -232,83 +241,45 @@ public final class SafetensorsFile implements TensorFile {
         }
     }
 
-    private static float[] values(FileChannel ch, long dataStart, Entry e) throws IOException {
-        int n = (int) e.elements();
-        float[] out = new float[n];
-        int width = e.dtype().bytes();
-        // map at most CHUNK_BYTES at a time: a single mapping cannot exceed 2 GiB
-        int perChunk = CHUNK_BYTES / width;
-        for (int done = 0; done < n; ) {
-            int count = Math.min(perChunk, n - done);
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY,
-                    dataStart + e.begin() + (long) done * width, (long) count * width);
-            map.order(ByteOrder.LITTLE_ENDIAN);
-            switch (e.dtype()) {
-                case F32 -> map.asFloatBuffer().get(out, done, count);
-                case F64 -> {
-                    for (int i = 0; i < count; i++) {
-                        out[done + i] = (float) map.getDouble(i * 8);
-                    }
-                }
-                case F16 -> {
-                    for (int i = 0; i < count; i++) {
-                        out[done + i] = HalfFloats.f16ToFloat(map.getShort(i * 2));
-                    }
-                }
-                case BF16 -> {
-                    for (int i = 0; i < count; i++) {
-                        out[done + i] = HalfFloats.bf16ToFloat(map.getShort(i * 2));
-                    }
-                }
-                default -> throw new IllegalStateException("unreadable dtype " + e.dtype());
-            }
-            done += count;
-        }
-        return out;
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long at = position;
-        while (buf.hasRemaining()) {
-            int r = ch.read(buf, at);
-            if (r < 0) {
-                throw new IOException("unexpected end of file");
-            }
-            at += r;
-        }
-    }
-
     @Override
-    public void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        byte[] header = headerBytes(tensors, metadata == null ? Map.of() : metadata);
+    public void write(Path file, TensorReader tensors, Map<String, String> metadata) throws IOException {
+        List<TensorInfo> infos = tensors.tensors();
+        byte[] header = headerBytes(infos, metadata == null ? Map.of() : metadata);
         AtomicFiles.write(file, ch -> {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-            writeFully(ch, len);
-            writeFully(ch, ByteBuffer.wrap(header));
-            ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-            for (Tensor t : tensors.values()) {
-                writeValues(ch, buf, t);
+            ChunkedChannels.writeFully(ch, len);
+            ChunkedChannels.writeFully(ch, ByteBuffer.wrap(header));
+            FloatBuffer values = FloatBuffer.allocate(chunkValues);
+            ByteBuffer bytes = ByteBuffer.allocate(chunkValues * writeDtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+            for (TensorInfo t : infos) {
+                TensorChunks.forEach(tensors, t, values, (offset, chunk) -> {
+                    bytes.clear();
+                    writeDtype.encode(chunk, bytes);
+                    bytes.flip();
+                    ChunkedChannels.writeFully(ch, bytes);
+                });
             }
         });
     }
 
-    private byte[] headerBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    private byte[] headerBytes(List<TensorInfo> tensors, Map<String, String> metadata) {
         StringBuilder b = new StringBuilder();
         b.append('{');
         boolean first = true;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         if (!metadata.isEmpty()) {
             Json.quote(METADATA, b);
             b.append(':').append(Json.objectOfStrings(metadata));
             first = false;
         }
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String name = e.getKey();
+        for (TensorInfo t : tensors) {
+            String name = t.name();
             if (name == null || name.isEmpty() || METADATA.equals(name)) {
                 throw new IllegalArgumentException("bad tensor name '" + name + "' for a safetensors file");
             }
-            Tensor t = e.getValue();
-            long bytes = (long) t.size() * writeDtype.bytes();
+            if (!seen.add(name)) throw new IllegalArgumentException("tensor '" + name + "' is given twice");
+            long bytes = Math.multiplyExact(t.size(), writeDtype.bytes());
             if (!first) {
                 b.append(',');
             }
@@ -329,45 +300,34 @@ public final class SafetensorsFile implements TensorFile {
         return out;
     }
 
-    private void writeValues(FileChannel ch, ByteBuffer buf, Tensor t) throws IOException {
-        if (writeDtype == Dtype.F32) {
-            // bulk copy through a little-endian float view, one buffer-full at a time
-            FloatBuffer src = t.buffer();
-            while (src.hasRemaining()) {
-                int count = Math.min(src.remaining(), buf.capacity() / 4);
-                FloatBuffer chunk = src.slice();
-                chunk.limit(count);
-                buf.clear();
-                buf.asFloatBuffer().put(chunk);
-                buf.limit(count * 4);
-                writeFully(ch, buf);
-                src.position(src.position() + count);
-            }
-            return;
+    /** The tensors of one file, read on demand in chunks of at most {@code chunkValues} values. */
+    private record FileTensors(Path file, long dataStart, Map<String, Entry> entries, int chunkValues)
+            implements TensorReader {
+        @Override
+        public List<TensorInfo> tensors() {
+            return entries.values().stream().map(Entry::info).toList();
         }
-        int n = t.size();
-        buf.clear();
-        for (int i = 0; i < n; i++) {
-            if (buf.remaining() < 4) {
-                buf.flip();
-                writeFully(ch, buf);
-                buf.clear();
-            }
-            float v = t.get(i);
-            switch (writeDtype) {
-                case F32 -> buf.putFloat(v);
-                case F16 -> buf.putShort(HalfFloats.floatToF16(v));
-                case BF16 -> buf.putShort(HalfFloats.floatToBf16(v));
-                default -> throw new IllegalStateException();
-            }
-        }
-        buf.flip();
-        writeFully(ch, buf);
-    }
 
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
+        @Override
+        public void read(String name, long offset, FloatBuffer into) {
+            Entry e = entries.get(name);
+            if (e == null) throw new IllegalArgumentException(file + " holds no tensor named " + name);
+            TensorReader.checkRange(e.info(), offset, into.remaining());
+            int width = e.dtype().bytes();
+            ByteBuffer bytes = ByteBuffer.allocate(Math.min(into.remaining(), chunkValues) * width)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            long at = dataStart + e.begin() + offset * width;
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (into.hasRemaining()) {
+                    bytes.clear().limit(Math.min(into.remaining(), chunkValues) * width);
+                    ChunkedChannels.readFully(ch, bytes, at, file);
+                    at += bytes.limit();
+                    bytes.flip();
+                    e.dtype().decode(bytes, into);
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot read tensor " + name + " of " + file + ": " + ex.getMessage(), ex);
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 
 class SafetensorsFileTest {
     @TempDir
@@ -119,6 +122,114 @@ class SafetensorsFileTest {
         assertThat(bytes.length).isEqualTo(8 + n + 12);
         assertThat(b.getFloat((int) (8 + n))).isEqualTo(1f);
         assertThat(b.getFloat((int) (8 + n + 8))).isEqualTo(3f);
+    }
+
+    /** Values 0.5 * i + offset, so every element of every tensor differs: a misplaced chunk cannot go unseen. */
+    private static float[] ramp(int n, float offset) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 0.5f * i + offset;
+        }
+        return v;
+    }
+
+    @Test
+    void writesSeveralTensorsInChunksOfSevenByteForByteAsTheFormatPrescribes() throws IOException {
+        // 17 and 23 values straddle chunk seams of 7; an empty tensor and a 1-value one sit between them
+        float[] a = ramp(17, 1), c = ramp(23, -100);
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        in.put("a", Tensor.of(a.clone(), 17));
+        in.put("empty", Tensor.of(new float[0], 0, 4));
+        in.put("b", Tensor.of(new float[] {42}, 1));
+        in.put("c", Tensor.of(c.clone(), 23, 1));
+        Path p = dir.resolve("chunked.safetensors");
+        new SafetensorsFile(Dtype.F32, 7).write(p, in, Map.of("k", "v"));
+
+        String json = "{\"__metadata__\":{\"k\":\"v\"},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[17],\"data_offsets\":[0,68]},"
+                + "\"empty\":{\"dtype\":\"F32\",\"shape\":[0,4],\"data_offsets\":[68,68]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[68,72]},"
+                + "\"c\":{\"dtype\":\"F32\",\"shape\":[23,1],\"data_offsets\":[72,164]}}";
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        int padded = (header.length + 7) / 8 * 8; // padded with spaces to a multiple of 8, as the reference writer
+        byte[] paddedHeader = java.util.Arrays.copyOf(header, padded);
+        java.util.Arrays.fill(paddedHeader, header.length, padded, (byte) ' ');
+        byte[] expected = concat(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array(),
+                paddedHeader, floatsLe(a), floatsLe(42), floatsLe(c));
+        assertThat(Files.readAllBytes(p)).isEqualTo(expected);
+    }
+
+    @Test
+    void readsMixedDtypesInChunksOfSevenAtAnyOffset() throws IOException {
+        // F32 [9] then BF16 [10] then F64 [8] then the skipped counter; every read below crosses chunk seams
+        float[] f32 = ramp(9, 3);
+        int[] bf16 = new int[10];
+        float[] bf16Values = new float[10];
+        for (int i = 0; i < 10; i++) {
+            bf16[i] = 0x3F80 + (i << 3); // 1 + i/16: exact in bfloat16 (7 mantissa bits)
+            bf16Values[i] = 1 + i / 16f;
+        }
+        ByteBuffer f64 = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 8; i++) {
+            f64.putDouble(-0.25 * i - 1);
+        }
+        Path p = handMade("{\"w\":{\"dtype\":\"F32\",\"shape\":[3,3],\"data_offsets\":[0,36]},"
+                        + "\"h\":{\"dtype\":\"BF16\",\"shape\":[10],\"data_offsets\":[36,56]},"
+                        + "\"d\":{\"dtype\":\"F64\",\"shape\":[2,4],\"data_offsets\":[56,120]},"
+                        + "\"bn.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[120,128]}}",
+                concat(floatsLe(f32), shortsLe(bf16), f64.array(), new byte[8]));
+        TensorReader r = new SafetensorsFile(Dtype.F32, 7).open(p);
+
+        assertThat(r.tensors()).containsExactly(TensorInfo.of("w", 3, 3), TensorInfo.of("h", 10),
+                TensorInfo.of("d", 2, 4));
+        FloatBuffer some = FloatBuffer.allocate(8); // values 1..8 of w: one full chunk of 7 and one of 1
+        r.read("w", 1, some);
+        assertThat(some.array()).containsExactly(java.util.Arrays.copyOfRange(f32, 1, 9));
+        FloatBuffer h = FloatBuffer.allocate(9);
+        r.read("h", 1, h);
+        assertThat(h.array()).containsExactly(java.util.Arrays.copyOfRange(bf16Values, 1, 10));
+        assertThat(r.readTensor("d").toArray()).containsExactly(-1f, -1.25f, -1.5f, -1.75f, -2f, -2.25f, -2.5f, -2.75f);
+        assertThatThrownBy(() -> r.read("w", 5, FloatBuffer.allocate(5))).hasMessageContaining("w[3, 3]");
+    }
+
+    @Test
+    void roundTripsAReaderLargerThanAnyChunkWithoutHoldingItWhole() throws IOException {
+        // a reader computing its values on demand, like an engine's weights: 1000 values through chunks of 7
+        TensorReader big = new TensorReader() {
+            @Override
+            public List<TensorInfo> tensors() {
+                return List.of(TensorInfo.of("x", 10, 100), TensorInfo.of("y", 3));
+            }
+
+            @Override
+            public void read(String name, long offset, FloatBuffer into) {
+                for (long i = offset; into.hasRemaining(); i++) {
+                    into.put(name.equals("x") ? i * 0.25f : -i);
+                }
+            }
+        };
+        Path p = dir.resolve("big.safetensors");
+        SafetensorsFile chunked = new SafetensorsFile(Dtype.F32, 7);
+        chunked.write(p, big, Map.of());
+
+        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
+        long dataStart = 8 + data.getLong(0);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(data.getFloat((int) (dataStart + 4L * i))).isEqualTo(i * 0.25f);
+        }
+        assertThat(chunked.open(p).readTensor("y").toArray()).containsExactly(0f, -1f, -2f);
+    }
+
+    @Test
+    void writesBf16InChunksAsTheHalfFloatConversionDoes() throws IOException {
+        float[] v = ramp(15, 0.1f);
+        Path p = dir.resolve("bf16.safetensors");
+        new SafetensorsFile(Dtype.BF16, 7).write(p, Map.of("v", Tensor.of(v.clone(), 15)), Map.of());
+        ByteBuffer data = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
+        long dataStart = 8 + data.getLong(0);
+        for (int i = 0; i < 15; i++) {
+            assertThat(data.getShort((int) (dataStart + 2L * i))).isEqualTo(HalfFloats.floatToBf16(v[i]));
+        }
     }
 
     @Test

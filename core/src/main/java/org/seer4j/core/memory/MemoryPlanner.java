@@ -1,0 +1,111 @@
+package org.seer4j.core.memory;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.model.ModelCost;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.model.Models;
+import org.seer4j.core.model.ParameterLayout;
+import org.seer4j.core.model.ParameterSpec;
+import org.seer4j.core.views.CropGroup;
+
+/**
+ * Estimates a training run's peak memory per data-parallel worker from its configuration alone, before anything
+ * big is allocated (see {@link MemoryPlan} for the terms and {@link ActivationCount} for the activations).
+ */
+public final class MemoryPlanner {
+    private static final int FLOAT = 4;
+
+    /** What decides the memory of a run, beside the network. */
+    public record Switches(int batchPerWorker, boolean activationCheckpointing, String stateDtype,
+                           boolean momentum, int queueLength, int assignCrops) {
+        Switches with(boolean checkpointing, String dtype, int batch) {
+            return new Switches(batch, checkpointing, dtype, momentum, queueLength, assignCrops);
+        }
+    }
+
+    private MemoryPlanner() {
+    }
+
+    /** The plan of {@code config} for one of {@code worldSize} data-parallel workers. */
+    public static MemoryPlan plan(RunConfig config, int worldSize) {
+        if (worldSize < 1) throw new IllegalArgumentException("world size must be >= 1, got " + worldSize);
+        Switches s = new Switches(Math.max(1, config.train().batchSize() / worldSize),
+                config.train().activationCheckpointing(), config.optim().stateDtype(), config.optim().momentum() > 0,
+                config.swav().queueLength(), config.views().assignCrops().size());
+        return plan(Models.definition(config), config.views().crops(), s,
+                EngineMemoryProfile.of(config.backend().name()));
+    }
+
+    public static MemoryPlan plan(ModelDefinition model, List<CropGroup> crops, Switches s, EngineMemoryProfile engine) {
+        MemoryPlan plain = terms(model, crops, s, engine, List.of());
+        return terms(model, crops, s, engine, advice(model, crops, s, engine, plain));
+    }
+
+    private static MemoryPlan terms(ModelDefinition model, List<CropGroup> crops, Switches s,
+                                    EngineMemoryProfile engine, List<String> advice) {
+        long all = 0;
+        long trainable = 0;
+        for (ParameterSpec p : ParameterLayout.of(model)) {
+            all += p.size();
+            if (p.trainable()) trainable += p.size();
+        }
+        long params = ModelCost.of(model, crops.get(0).size()).params();
+        long gradients = (long) Math.ceil(engine.gradientFraction() * trainable * FLOAT);
+        int stateBytes = "bfloat16".equals(s.stateDtype()) ? 2 : FLOAT;
+        long optimizer = s.momentum() ? trainable * stateBytes : 0;
+        int embedding = model.head() == null ? 0 : model.head().outWidth();
+        long queue = (long) s.queueLength() * embedding * s.assignCrops() * FLOAT;
+        List<MemoryPlan.GroupActivations> groups = new ArrayList<>();
+        long recompute = 0;
+        long largest = 0;
+        for (CropGroup g : crops) {
+            ActivationCount a = ActivationCount.of(model, g.size());
+            long images = (long) g.count() * s.batchPerWorker();
+            long kept = s.activationCheckpointing() ? a.checkpointedValues() : a.totalValues();
+            groups.add(new MemoryPlan.GroupActivations(g.count(), g.size(),
+                    scale(images * kept * FLOAT, engine.activationFactor())));
+            if (s.activationCheckpointing()) {
+                recompute = Math.max(recompute, scale(images * a.largestStageValues() * FLOAT,
+                        engine.activationFactor()));
+            }
+            largest = Math.max(largest, images * a.largestTensor() * FLOAT);
+        }
+        long workspace = scale(largest, engine.workspaceFactor());
+        return new MemoryPlan(engine.engine(), params, all * FLOAT, gradients, optimizer, queue, groups, recompute,
+                workspace, engine.runtimeBytes(), advice);
+    }
+
+    /** The switches that would shrink this plan, each with what it would save. */
+    private static List<String> advice(ModelDefinition model, List<CropGroup> crops, Switches s,
+                                       EngineMemoryProfile engine, MemoryPlan plain) {
+        List<String> out = new ArrayList<>();
+        long peak = plain.peakBytes();
+        if (!s.activationCheckpointing()) {
+            long saved = peak - terms(model, crops, s.with(true, s.stateDtype(), s.batchPerWorker()), engine,
+                    List.of()).peakBytes();
+            if (saved > 0) out.add("train.activation_checkpointing: true (recompute activations in backward; saves "
+                    + MemoryPlan.gib(saved) + ")");
+        }
+        if (s.momentum() && !"bfloat16".equals(s.stateDtype())) {
+            long saved = plain.optimizerBytes() / 2;
+            out.add("optim.state_dtype: bfloat16 (momentum in half the bytes; saves " + MemoryPlan.gib(saved) + ")");
+        }
+        if (s.batchPerWorker() > 1) {
+            long saved = peak - terms(model, crops, s.with(s.activationCheckpointing(), s.stateDtype(),
+                    s.batchPerWorker() / 2), engine, List.of()).peakBytes();
+            out.add("half the images per worker: a smaller train.batch_size, or more data-parallel workers "
+                    + "(seer4j launch) sharing it (saves " + MemoryPlan.gib(saved) + ")");
+        }
+        if (plain.weightsBytes() + plain.gradientsBytes() + plain.optimizerBytes() > peak / 2) {
+            out.add("a smaller trunk (model.arch) or head (model.head_dims, swav.prototypes): weights, gradients "
+                    + "and optimiser state grow with the parameters");
+        }
+        return out;
+    }
+
+    private static long scale(long bytes, double factor) {
+        return (long) Math.ceil(bytes * factor);
+    }
+}

@@ -1,0 +1,93 @@
+package org.seer4j.core.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.config.ModelConfig;
+import org.seer4j.core.config.SwavConfig;
+import org.seer4j.core.config.TrainConfig;
+import org.seer4j.core.config.ViewsConfig;
+import org.seer4j.core.model.HeadSpec;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.regnet.BlockPlan;
+import org.seer4j.core.regnet.RegNetPlan;
+import org.seer4j.core.regnet.RegNetSpec;
+import org.seer4j.core.regnet.Stage;
+import org.seer4j.core.views.CropGroup;
+
+class MemoryPlannerTest {
+    /**
+     * A net small enough to count by hand: stem 4 (3x3, stride 2), one block 4 -> 8 channels, bottleneck 8 in 2
+     * groups, stride 2, SE width 1; head 8 -> 6 -> 5 without BN; 7 prototypes.
+     */
+    private static final RegNetPlan TINY_TRUNK = new RegNetPlan(new RegNetSpec(1, 8, 8, 2, 4, 1, 0.25, 4,
+            org.seer4j.core.regnet.Rounding.PYCLS), List.of(new Stage(8, 1, 4, 8, 2)),
+            List.of(new BlockPlan(1, 0, 4, 8, 8, 2, 2, 1)));
+    private static final ModelDefinition TINY = new ModelDefinition(TINY_TRUNK, 2, new HeadSpec(8, List.of(6, 5),
+            false), 7, 0);
+    /** A profile that adds nothing, so the exact terms stand alone. */
+    private static final EngineMemoryProfile EXACT = new EngineMemoryProfile("exact", 0, 1.0, 1.0, 0.0);
+
+    @Test
+    void countsEveryKeptActivationOfTheTinyNetByHand() {
+        // 8x8 images. image 3*64 = 192. stem: conv out 4*4*4 = 64, ReLU out 64 -> 128.
+        // block (h = 4, h' = 2): f.a conv out and ReLU out 2 * 8 * 16 = 256; f.b conv out, ReLU out, SE product
+        // 3 * 8 * 4 = 96; f.c conv out and block ReLU out 2 * 8 * 4 = 64; projection conv out 8 * 4 = 32;
+        // SE pooled 8 + gates 8 + hidden 1 = 17 -> 465.
+        // head: pooled 8, linear 6 + ReLU 6, linear 5, normalised 5, scores 7 + log-softmax 7 -> 44.
+        ActivationCount a = ActivationCount.of(TINY, 8);
+        assertThat(a.totalValues()).isEqualTo(192 + 128 + 465 + 44);
+        // checkpointing keeps the image, the stem and the head; the one stage (465) is rebuilt in backward
+        assertThat(a.checkpointedValues()).isEqualTo(192 + 128 + 44);
+        assertThat(a.largestStageValues()).isEqualTo(465);
+        assertThat(a.largestTensor()).isEqualTo(128); // f.a's 8 x 4 x 4
+    }
+
+    @Test
+    void weightsGradientsAndMomentumAreExactByteCountsOfTheParameters() {
+        // trainable: stem conv 4*3*9 = 108 + BN 8; projection 8*4 = 32 + 16; f.a 8*4 = 32 + 16;
+        // f.b 8*(8/2)*9 = 288 + 16; SE 8 + 1 + 8 + 8 = 25; f.c 8*8 = 64 + 16; head 8*6 + 6 = 54, 6*5 + 5 = 35;
+        // prototypes 7*5 = 35 -> 745. Running statistics: 2 * (4 + 8 + 8 + 8 + 8) = 72.
+        MemoryPlanner.Switches s = new MemoryPlanner.Switches(3, false, "float32", true, 0, 2);
+        MemoryPlan p = MemoryPlanner.plan(TINY, List.of(new CropGroup(2, 8, 0.5, 1)), s, EXACT);
+        assertThat(p.params()).isEqualTo(745);
+        assertThat(p.weightsBytes()).isEqualTo(4L * (745 + 72));
+        assertThat(p.gradientsBytes()).isEqualTo(4L * 745);
+        assertThat(p.optimizerBytes()).isEqualTo(4L * 745);
+        // 2 crops x 3 images, 829 values each, 4 bytes
+        assertThat(p.activationsBytes()).isEqualTo(6L * 829 * 4);
+        assertThat(p.peakBytes()).isEqualTo(4L * (745 + 72) + 8L * 745 + 6L * 829 * 4);
+
+        MemoryPlan half = MemoryPlanner.plan(TINY, List.of(new CropGroup(2, 8, 0.5, 1)),
+                new MemoryPlanner.Switches(3, true, "bfloat16", true, 0, 2), EXACT);
+        assertThat(half.optimizerBytes()).isEqualTo(2L * 745);
+        assertThat(half.activationsBytes()).isEqualTo(6L * 364 * 4 + 6L * 465 * 4);
+    }
+
+    @Test
+    void seersFullNetworkHasTheTrunkOfTheReferencePlusTheHeadItsRecipeNames() {
+        // trunk 1,272,156,138 (reference/regnet.md, and the count); head 10444-8192-8192-256 with biases,
+        // 16000 x 256 prototypes
+        long head = 10444L * 8192 + 8192 + 8192L * 8192 + 8192 + 8192L * 256 + 256 + 16000L * 256;
+        RunConfig seer = seer(2, false);
+        MemoryPlan p = MemoryPlanner.plan(seer, 1);
+        assertThat(p.params()).isEqualTo(1_272_156_138L + head).isEqualTo(1_431_032_042L);
+        assertThat(p.gradientsBytes()).isEqualTo(4 * p.params());
+        // a data-parallel worker of four holds a quarter of a batch of 8, the same as one worker of batch 2
+        assertThat(MemoryPlanner.plan(seer(8, false), 4).activationsBytes()).isEqualTo(p.activationsBytes());
+        assertThat(p.advice()).anyMatch(a -> a.startsWith("optim.state_dtype: bfloat16"))
+                .anyMatch(a -> a.startsWith("train.activation_checkpointing: true"));
+        assertThat(MemoryPlanner.plan(seer(2, true), 1).activationsBytes()).isLessThan(p.activationsBytes());
+    }
+
+    private static RunConfig seer(int batch, boolean checkpointing) {
+        RunConfig d = RunConfig.defaults();
+        return new RunConfig(new ModelConfig("seer_regnet_y_256gf", null, null, 2, List.of(8192, 8192, 256), false),
+                new ViewsConfig(List.of(new CropGroup(2, 64, 0.14, 1), new CropGroup(4, 32, 0.05, 0.14)), List.of(0, 1),
+                        d.views().augmentation()),
+                new SwavConfig(16000, 0.1, 0.05, 3, 0, 0, 0), d.optim(),
+                new TrainConfig(batch, 0, 2, 0, 1, 0, 1, checkpointing), d.data(), d.backend(), d.eval(), d.output());
+    }
+}
