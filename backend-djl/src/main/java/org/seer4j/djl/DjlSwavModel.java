@@ -24,6 +24,8 @@ import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
 import org.seer4j.core.swav.DistributedSinkhornKnopp;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
 /**
@@ -67,6 +69,12 @@ final class DjlSwavModel implements SwavModel {
 
     /** Takes ownership of {@code manager}: closing the model frees every array it holds. */
     DjlSwavModel(ModelDefinition definition, EngineSettings settings, Map<String, Tensor> initialWeights,
+                 PtNDManager manager, DataType dataType) {
+        this(definition, settings, TensorReader.of(initialWeights), manager, dataType);
+    }
+
+    /** As above, filling the weights chunk by chunk from {@code initialWeights} (any subset of the layout). */
+    DjlSwavModel(ModelDefinition definition, EngineSettings settings, TensorReader initialWeights,
                  PtNDManager manager, DataType dataType) {
         this.definition = definition;
         this.settings = settings;
@@ -614,6 +622,72 @@ final class DjlSwavModel implements SwavModel {
     public void loadWeights(Map<String, Tensor> weights) {
         params.load(weights);
         if (weights.containsKey(PROTOTYPES)) prototypesNormalized = false;
+    }
+
+    @Override
+    public TensorReader weightsReader() {
+        return params.reader();
+    }
+
+    @Override
+    public void loadWeights(TensorReader weights) {
+        params.load(weights);
+        if (weights.info(PROTOTYPES).isPresent()) prototypesNormalized = false;
+    }
+
+    /** Momentum buffers (engine memory, read in chunks) in parameter order, then the queue (small, on the heap). */
+    @Override
+    public TensorReader trainingStateReader() {
+        List<TensorInfo> infos = new ArrayList<>();
+        Map<String, PtNDArray> buffers = new LinkedHashMap<>();
+        if (optimizer != null) {
+            for (ModelParameters.Entry p : params.trainable()) {
+                PtNDArray buf = optimizer.buffer(p.name());
+                if (buf == null) continue;
+                buffers.put("momentum." + p.name(), buf);
+                infos.add(NativeChunks.info("momentum." + p.name(), buf.getShape()));
+            }
+        }
+        TensorReader queue = TensorReader.of(queues.state());
+        infos.addAll(queue.tensors());
+        TensorReader momentum = NativeChunks.view(infos, buffers::get);
+        return new TensorReader() {
+            @Override
+            public List<TensorInfo> tensors() {
+                return infos;
+            }
+
+            @Override
+            public void read(String name, long offset, java.nio.FloatBuffer into) {
+                if (buffers.containsKey(name)) {
+                    momentum.read(name, offset, into);
+                } else {
+                    queue.read(name, offset, into);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void loadTrainingState(TensorReader state) {
+        java.nio.FloatBuffer chunk = null;
+        for (TensorInfo t : state.tensors()) {
+            String key = t.name();
+            if (!key.startsWith("momentum.")) {
+                if (queues.load(key, state.readTensor(key))) continue;
+                throw new IllegalArgumentException("unknown training state '" + key + "'");
+            }
+            if (optimizer == null) throw new IllegalArgumentException("unknown training state '" + key + "'");
+            String name = key.substring("momentum.".length());
+            ModelParameters.Entry p = params.entry(name);
+            if (p == null || !java.util.Arrays.equals(p.shape().getShape(), t.shape())) {
+                throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
+            }
+            PtNDArray buffer = (PtNDArray) manager.zeros(p.shape(), params.dataType());
+            if (chunk == null) chunk = NativeChunks.buffer();
+            NativeChunks.fill(buffer, state, t, chunk);
+            optimizer.load(name, buffer);
+        }
     }
 
     @Override

@@ -4,7 +4,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.seer4j.core.config.ConfigException;
@@ -27,7 +26,7 @@ final class SgdLarcOptimizer {
 
     private final OptimConfig config;
     private final PtNDManager manager;
-    private final Map<String, PtNDArray> momentum = new HashMap<>();
+    private final Map<String, PtNDArray> momentum = new LinkedHashMap<>();
 
     SgdLarcOptimizer(OptimConfig config, PtNDManager manager) {
         if (!"float32".equals(config.stateDtype())) {
@@ -89,6 +88,11 @@ final class SgdLarcOptimizer {
         Map<String, Tensor> out = new LinkedHashMap<>();
         momentum.forEach((name, buf) -> out.put("momentum." + name, Convert.toTensor(buf)));
         return out;
+    }
+
+    /** The momentum buffer of a parameter, or null before its first update. */
+    PtNDArray buffer(String name) {
+        return momentum.get(name);
     }
 
     void load(String name, PtNDArray buffer) {
