@@ -670,7 +670,7 @@ final class DjlSwavModel implements SwavModel {
 
     @Override
     public void loadTrainingState(TensorReader state) {
-        java.nio.FloatBuffer chunk = null;
+        java.nio.ByteBuffer chunk = null;
         for (TensorInfo t : state.tensors()) {
             String key = t.name();
             if (!key.startsWith("momentum.")) {

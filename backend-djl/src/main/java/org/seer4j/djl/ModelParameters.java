@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -113,7 +112,7 @@ final class ModelParameters {
         Map<String, Tensor> names = new LinkedHashMap<>();
         for (TensorInfo t : reader.tensors()) names.put(t.name(), null);
         refuse(problems, names);
-        FloatBuffer buffer = NativeChunks.buffer();
+        java.nio.ByteBuffer buffer = NativeChunks.buffer();
         for (TensorInfo t : reader.tensors()) NativeChunks.fill(entries.get(t.name()).array(), reader, t, buffer);
     }
 

@@ -26,12 +26,18 @@ final class NativeChunks {
     private NativeChunks() {
     }
 
-    /** A reusable chunk buffer of {@link #chunkValues} values. */
-    static FloatBuffer buffer() {
-        return FloatBuffer.allocate(chunkValues);
+    /**
+     * A reusable chunk buffer of {@link #chunkValues} values in native memory. One per transfer: a direct buffer
+     * per chunk would only be freed by the garbage collector, and a model's worth of them could pile up first.
+     */
+    static ByteBuffer buffer() {
+        return ByteBuffer.allocateDirect(chunkValues * 4).order(ByteOrder.nativeOrder());
     }
 
-    /** Values {@code [offset, offset + into.remaining())} of {@code array} (row-major) into {@code into}, as float32. */
+    /**
+     * Values {@code [offset, offset + into.remaining())} of {@code array} (row-major) into {@code into}, as float32
+     * (through a heap array of the chunk's size: short-lived garbage the young generation takes back at once).
+     */
     static void read(PtNDArray array, long offset, FloatBuffer into) {
         int count = into.remaining();
         Grad.withoutGradient(() -> {
@@ -43,19 +49,22 @@ final class NativeChunks {
                 PtNDArray floats = slice.getDataType() == DataType.FLOAT32
                         ? slice : (PtNDArray) slice.toType(DataType.FLOAT32, false);
                 floats.attach(scratch);
-                into.put(floats.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer());
+                into.put(floats.toFloatArray());
             }
         });
     }
 
-    /** Writes {@code values} (float32) into {@code array} from flat index {@code offset} on, in place. */
-    static void write(PtNDArray array, long offset, FloatBuffer values) {
-        int count = values.remaining();
+    /**
+     * Writes the first {@code count} float32 values of {@code bytes} (a direct buffer from {@link #buffer()}: torch
+     * reads it in place, no copy) into {@code array} from flat index {@code offset} on, in place.
+     */
+    static void write(PtNDArray array, long offset, ByteBuffer bytes, int count) {
         Grad.withoutGradient(() -> {
             try (PtNDManager scratch = (PtNDManager) array.getManager().newSubManager()) {
-                ByteBuffer buf = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
-                buf.asFloatBuffer().put(values);
-                PtNDArray chunk = scratch.create(buf, new Shape(count), DataType.FLOAT32);
+                ByteBuffer head = bytes.duplicate().order(ByteOrder.nativeOrder());
+                head.position(0).limit(count * 4);
+                PtNDArray chunk = scratch.create(head.slice().order(ByteOrder.nativeOrder()), new Shape(count),
+                        DataType.FLOAT32);
                 PtNDArray flat = JniUtils.reshape(array, new long[] {-1});
                 flat.attach(scratch);
                 // the indexed assignment copies (and converts) into the tensor's own storage
@@ -65,8 +74,9 @@ final class NativeChunks {
     }
 
     /** Fills {@code array} with the reader's tensor {@code name}, chunk by chunk through one reused buffer. */
-    static void fill(PtNDArray array, TensorReader reader, TensorInfo info, FloatBuffer buffer) {
-        TensorChunks.forEach(reader, info, buffer, (offset, chunk) -> write(array, offset, chunk));
+    static void fill(PtNDArray array, TensorReader reader, TensorInfo info, ByteBuffer buffer) {
+        FloatBuffer floats = buffer.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        TensorChunks.forEach(reader, info, floats, (offset, chunk) -> write(array, offset, buffer, chunk.remaining()));
     }
 
     /** A chunked view of named engine tensors, valid while they live unchanged. */
