@@ -48,6 +48,20 @@ final class Ops {
         return JniUtils.reshape(y, new long[] {n, out, h, w});
     }
 
+    /**
+     * A 1x1 convolution with no bias and stride {@code stride} (the blocks' projection shortcut): the pixels it reads
+     * (every stride-th row and column, a view) times the kernel, as {@link #pointwise}. Besides matching the
+     * stride-1 route, this never calls libtorch 2.7.1's oneDNN weight-gradient kernel for strided 1x1 convolutions,
+     * which corrupts the heap on AVX-512 CPUs when the input has fewer than 16 channels (seen on AMD EPYC: "double
+     * free or corruption" in backward).
+     */
+    static PtNDArray strided1x1(PtNDArray x, PtNDArray weight, int stride, boolean channelsLast) {
+        if (stride == 1) return pointwise(x, weight, channelsLast);
+        Shape s = x.getShape();
+        PtNDArray rows = JniUtils.slice(x, 2, 0, s.get(2), stride);
+        return pointwise(JniUtils.slice(rows, 3, 0, s.get(3), stride), weight, channelsLast);
+    }
+
     /** A 1x1 convolution with bias on [N, C, 1, 1] (squeeze-excitation): a linear layer on [N, C]. */
     static PtNDArray pointwiseVector(PtNDArray x, PtNDArray weight, PtNDArray bias) {
         long n = x.getShape().get(0);

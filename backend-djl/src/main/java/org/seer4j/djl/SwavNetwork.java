@@ -175,7 +175,7 @@ final class SwavNetwork {
     private PtNDArray block(BlockPlan b, PtNDArray x, BnMode mode) {
         String p = b.prefix();
         PtNDArray shortcut = b.hasProjection()
-                ? bn(p + ".proj.1", Ops.conv(x, w(p + ".proj.0"), null, b.stride(), 1), mode)
+                ? bn(p + ".proj.1", Ops.strided1x1(x, w(p + ".proj.0"), b.stride(), channelsLast), mode)
                 : x;
         PtNDArray f = Ops.relu(bn(p + ".f.a.1", Ops.pointwise(x, w(p + ".f.a.0"), channelsLast), mode));
         f = Ops.relu(bn(p + ".f.b.1", Ops.conv(f, w(p + ".f.b.0"), null, b.stride(), b.groups()), mode));

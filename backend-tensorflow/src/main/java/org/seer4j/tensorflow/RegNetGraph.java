@@ -10,6 +10,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Split;
+import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.core.Sum;
@@ -105,6 +106,14 @@ final class RegNetGraph {
     /** torch-style convolution: padding k/2 on every side, so stride-2 outputs match torch's exactly. */
     Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, String name, int in, int out, int k, int stride, int groups) {
         Operand<TFloat32> w = vars.value(name, TfVariable.Kind.CONV, out, in / groups, k, k);
+        if (k == 1 && stride > 1) {
+            // The pixels a strided 1x1 kernel reads, then a stride-1 convolution: the same values, and it avoids
+            // oneDNN's filter-gradient kernel for strided 1x1 convolutions, which corrupts the heap on AVX-512 CPUs
+            // when the input has fewer than 16 channels (seen on AMD EPYC: "double free or corruption").
+            x = tf.stridedSlice(x, tf.constant(new int[4]), tf.constant(new int[4]),
+                    tf.constant(new int[] {1, stride, stride, 1}), StridedSlice.beginMask(15L), StridedSlice.endMask(15L));
+            stride = 1;
+        }
         List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
         String padding = "VALID";
         if (k > 1 && stride == 1) {

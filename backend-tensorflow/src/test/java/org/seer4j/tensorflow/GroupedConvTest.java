@@ -46,10 +46,15 @@ class GroupedConvTest {
         }
     }
 
-    /** Within {@code rel} of the larger magnitude in the tensor (gradients span several orders of magnitude). */
+    /**
+     * Within {@code rel} of the larger magnitude in the tensor (gradients span several orders of magnitude), the
+     * magnitude taken as at least 1e-2 (1e-6 absolute for gradients): a bias right before batch norm (head.0.bias)
+     * has an exactly zero gradient, so both paths return float32 rounding noise of about 1e-8 there, which no
+     * relative bound can match.
+     */
     private static void assertClose(Tensor actual, Tensor expected, double rel, String what) {
         assertThat(actual.shape()).as(what).isEqualTo(expected.shape());
-        double scale = 1e-6;
+        double scale = 1e-2;
         for (int i = 0; i < expected.size(); i++) scale = Math.max(scale, Math.abs(expected.get(i)));
         for (int i = 0; i < expected.size(); i++) {
             assertThat((double) actual.get(i)).as("%s[%d]", what, i).isCloseTo(expected.get(i), within(rel * scale));
