@@ -16,6 +16,7 @@ import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.SwavModel;
 import org.seer4j.core.port.SwavObjective;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorReader;
 
 /** The engine port on DJL's PyTorch engine (CPU natives from Maven Central; CUDA through a local libtorch). */
 public final class DjlEngine implements Engine {
@@ -38,7 +39,16 @@ public final class DjlEngine implements Engine {
     /** Builds the model and loads the core's seeded initial weights (the same in every engine). */
     @Override
     public SwavModel open(ModelDefinition model, EngineSettings settings) {
-        return open(model, settings, InitialWeights.generate(model, settings.seed()), DataType.FLOAT32);
+        return open(model, settings, InitialWeights.reader(model, settings.seed()));
+    }
+
+    /** Builds the model and fills its memory from {@code initialWeights} chunk by chunk. */
+    @Override
+    public SwavModel open(ModelDefinition model, EngineSettings settings, TensorReader initialWeights) {
+        applyThreads(settings.threads());
+        Device device = DeviceChoice.resolve(settings.device(), pytorch);
+        return new DjlSwavModel(model, settings, initialWeights, (PtNDManager) pytorch.newBaseManager(device),
+                DataType.FLOAT32);
     }
 
     /** A model with the given starting weights; tests use FLOAT64 for finite-difference checks. */

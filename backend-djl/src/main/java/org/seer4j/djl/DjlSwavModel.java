@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.distributed.Replicas;
 import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.port.Collective;
@@ -23,6 +24,8 @@ import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
 import org.seer4j.core.swav.DistributedSinkhornKnopp;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
 /**
@@ -48,6 +51,12 @@ final class DjlSwavModel implements SwavModel {
     private static final double UNIT_NORM_SLACK = 1e-6;
     /** Runs between the forward pass and backward (tests force a garbage collection there). */
     private Runnable beforeBackward = () -> { };
+    /**
+     * Whether a step differentiates the trunk segment by segment, applying and freeing each segment's gradients at
+     * once (see {@link SegmentedTrunk}); SyncBN cuts the graph at every BN for its own backward, so it keeps the
+     * whole-graph pass. Tests switch it off to compare against the plain path.
+     */
+    private boolean segmented;
 
     /** Embeddings and scores of every crop, crop-major ([crops * batch, D] and [crops * batch, K]). */
     private record Forward(PtNDArray embeddings, PtNDArray scores, int crops, int batch) {
@@ -61,6 +70,12 @@ final class DjlSwavModel implements SwavModel {
     /** Takes ownership of {@code manager}: closing the model frees every array it holds. */
     DjlSwavModel(ModelDefinition definition, EngineSettings settings, Map<String, Tensor> initialWeights,
                  PtNDManager manager, DataType dataType) {
+        this(definition, settings, TensorReader.of(initialWeights), manager, dataType);
+    }
+
+    /** As above, filling the weights chunk by chunk from {@code initialWeights} (any subset of the layout). */
+    DjlSwavModel(ModelDefinition definition, EngineSettings settings, TensorReader initialWeights,
+                 PtNDManager manager, DataType dataType) {
         this.definition = definition;
         this.settings = settings;
         this.manager = manager;
@@ -71,6 +86,11 @@ final class DjlSwavModel implements SwavModel {
         this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.swav().queueLength());
         int syncBnWorkers = settings.syncBnWorkers();
         if (syncBnWorkers > 1) network.synchronizeBatchNorm(new SyncBatchNorm(collective, syncBnWorkers));
+        if (settings.activationCheckpointing() && syncBnWorkers > 1) {
+            throw new ConfigException("train.activation_checkpointing", "the DJL engine cannot recompute "
+                    + "activations under synchronised BN (backend.sync_bn_group_size); switch one of them off");
+        }
+        this.segmented = syncBnWorkers == 1;
         params.load(initialWeights);
         if (collective.worldSize() > 1) {
             // every replica starts from rank 0's weights, whatever each was initialised with
@@ -81,9 +101,115 @@ final class DjlSwavModel implements SwavModel {
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         requireTraining();
+        return segmented ? segmentedStep(batch, plan) : wholeGraphStep(batch, plan);
+    }
+
+    /**
+     * A step whose backward goes segment by segment from the head down the trunk; each segment's parameters are
+     * updated, and their gradients freed, as soon as its backward is done. The update is the same as the
+     * whole-graph step's: the loss (agreed across workers) is known to be finite before any weight moves, a
+     * segment's gradient is complete once its own backward is done (nothing below it contributes), and its weights
+     * are no longer needed by the segments still to be differentiated. Data-parallel workers average each
+     * segment's gradients in the same order, so the all-reduces pair up.
+     */
+    private StepResult segmentedStep(MultiCropBatch batch, StepPlan plan) {
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             try (Autograd autograd = new Autograd()) {
-                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null);
+                SegmentedTrunk trunk = new SegmentedTrunk(network, step, settings.activationCheckpointing());
+                long[] updateNanos = {0};
+                double loss;
+                long forwardNanos;
+                long sinkhornNanos;
+                long b0;
+                List<PtNDArray> trunkGradients;
+                // the head's arrays and graph go as soon as its backward is done
+                try (PtNDManager head = (PtNDManager) step.newSubManager()) {
+                    List<PtNDArray> leaves = new ArrayList<>();
+                    Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null, trunk, head, leaves);
+                    forwardNanos = e.forwardNanos();
+                    sinkhornNanos = e.sinkhornNanos();
+                    loss = agreedLoss(e.loss(), plan.iteration());
+                    // Only a finite step leaves traces in the model: BN statistics, the queue, then the weights.
+                    network.commitRunningStatistics();
+                    if (fillsQueue(plan)) Grad.withoutGradient(() -> queues.push(assigningRows(e.forward().embeddings(), e.forward().batch())));
+                    beforeBackward.run();
+                    b0 = System.nanoTime();
+                    autograd.backward(e.loss(), false);
+                    applySegment(step, headParameters(), plan, null, updateNanos);
+                    trunkGradients = leafGradients(leaves, step);
+                }
+                trunk.backward(trunkGradients, s -> applySegment(step, entries(network.segmentParameters(s)), plan,
+                        null, updateNanos));
+                // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
+                // and keeps a later failed step from touching the weights at all.
+                normalizePrototypes();
+                long backward = System.nanoTime() - b0 - updateNanos[0];
+                return new StepResult(loss, forwardNanos, sinkhornNanos, backward, updateNanos[0]);
+            } finally {
+                network.discardRunningStatistics();
+                freeGradients();
+            }
+        }
+    }
+
+    /**
+     * Averages (data-parallel) and applies the gradients of {@code entries}, or copies them into {@code into}
+     * when given, then frees them.
+     */
+    private void applySegment(PtNDManager step, List<ModelParameters.Entry> entries, StepPlan plan,
+                              Map<String, Tensor> into, long[] nanos) {
+        long t0 = System.nanoTime();
+        Map<String, PtNDArray> averaged = null;
+        if (collective.worldSize() > 1 && into == null) {
+            averaged = new LinkedHashMap<>();
+            averageGradients(step, entries, averaged);
+        }
+        Map<String, PtNDArray> gradients = averaged;
+        Grad.withoutGradient(() -> {
+            for (ModelParameters.Entry p : entries) {
+                PtNDArray g = gradients != null ? gradients.get(p.name()) : JniUtils.getGradient(p.array());
+                if (g == null) continue;
+                g.attach(step);
+                if (into != null) {
+                    into.put(p.name(), Convert.toTensor(g));
+                } else if (!(plan.freezePrototypes() && PROTOTYPES.equals(p.name()))) {
+                    if (PROTOTYPES.equals(p.name())) prototypesNormalized = false;
+                    optimizer.update(p.name(), p.kind(), p.array(), g, plan.lr());
+                }
+                g.close();
+                params.freeGradient(p);
+            }
+        });
+        nanos[0] += System.nanoTime() - t0;
+    }
+
+    /** The gradients of the head's input leaves (one per crop group), moved to {@code owner}. */
+    private static List<PtNDArray> leafGradients(List<PtNDArray> leaves, PtNDManager owner) {
+        List<PtNDArray> grads = new ArrayList<>();
+        for (PtNDArray leaf : leaves) {
+            PtNDArray g = JniUtils.getGradient(leaf);
+            g.attach(owner);
+            grads.add(g);
+        }
+        return grads;
+    }
+
+    /** The trainable tensors outside the trunk that the SwAV loss reaches: head and prototypes. */
+    private List<ModelParameters.Entry> headParameters() {
+        java.util.Set<String> trunk = new java.util.HashSet<>();
+        for (int s = 0; s < network.segments(); s++) trunk.addAll(network.segmentParameters(s));
+        return swavParameters().stream().filter(e -> !trunk.contains(e.name())).toList();
+    }
+
+    private List<ModelParameters.Entry> entries(List<String> names) {
+        return names.stream().map(params::entry).toList();
+    }
+
+    /** The step that differentiates the whole graph at once (SyncBN needs it), then updates every tensor. */
+    private StepResult wholeGraphStep(MultiCropBatch batch, StepPlan plan) {
+        try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
+            try (Autograd autograd = new Autograd()) {
+                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN, null, null, null, null);
                 double loss = agreedLoss(e.loss(), plan.iteration());
                 // Only a finite step leaves traces in the model: BN statistics, the queue, then the weights.
                 network.commitRunningStatistics();
@@ -96,7 +222,7 @@ final class DjlSwavModel implements SwavModel {
                 Map<String, PtNDArray> averaged = null;
                 if (collective.worldSize() > 1) {
                     averaged = new LinkedHashMap<>();
-                    averageGradients(step, averaged);
+                    averageGradients(step, swavParameters(), averaged);
                 }
                 Map<String, PtNDArray> gradients = averaged;
                 Grad.withoutGradient(() -> update(step, plan, gradients));
@@ -108,7 +234,7 @@ final class DjlSwavModel implements SwavModel {
             } finally {
                 network.discardRunningStatistics();
                 discardSyncBnTape();
-                zeroGradients();
+                freeGradients();
             }
         }
     }
@@ -124,9 +250,10 @@ final class DjlSwavModel implements SwavModel {
      */
     LossAndGradients lossAndGradients(MultiCropBatch batch, StepPlan plan, List<Tensor> fixedCodes) {
         requireTraining();
+        if (settings.activationCheckpointing()) return recomputedLossAndGradients(batch, plan, fixedCodes);
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             try (Autograd autograd = new Autograd()) {
-                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, fixedCodes);
+                Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, fixedCodes, null, null, null);
                 double loss = checkedLoss(e.loss(), plan.iteration());
                 backward(autograd, e.loss());
                 Map<String, Tensor> grads = new LinkedHashMap<>();
@@ -139,7 +266,38 @@ final class DjlSwavModel implements SwavModel {
                 return new LossAndGradients(loss, grads);
             } finally {
                 discardSyncBnTape();
-                zeroGradients();
+                freeGradients();
+            }
+        }
+    }
+
+    /** {@link #lossAndGradients} through the recomputing trunk: the gradients activation checkpointing yields. */
+    private LossAndGradients recomputedLossAndGradients(MultiCropBatch batch, StepPlan plan, List<Tensor> fixedCodes) {
+        try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
+            try (Autograd autograd = new Autograd()) {
+                SegmentedTrunk trunk = new SegmentedTrunk(network, step, true);
+                Map<String, Tensor> grads = new LinkedHashMap<>();
+                long[] nanos = {0};
+                double loss;
+                List<PtNDArray> trunkGradients;
+                try (PtNDManager head = (PtNDManager) step.newSubManager()) {
+                    List<PtNDArray> leaves = new ArrayList<>();
+                    Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, fixedCodes, trunk, head,
+                            leaves);
+                    loss = checkedLoss(e.loss(), plan.iteration());
+                    autograd.backward(e.loss(), false);
+                    applySegment(step, headParameters(), plan, grads, nanos);
+                    trunkGradients = leafGradients(leaves, step);
+                }
+                trunk.backward(trunkGradients, s -> applySegment(step, entries(network.segmentParameters(s)), plan,
+                        grads, nanos));
+                Map<String, Tensor> ordered = new LinkedHashMap<>();
+                for (ModelParameters.Entry p : swavParameters()) {
+                    if (grads.containsKey(p.name())) ordered.put(p.name(), grads.get(p.name()));
+                }
+                return new LossAndGradients(loss, ordered);
+            } finally {
+                freeGradients();
             }
         }
     }
@@ -147,7 +305,7 @@ final class DjlSwavModel implements SwavModel {
     /** The codes Sinkhorn gives for the current weights and batch (for gradient checks). */
     List<Tensor> codes(MultiCropBatch batch, StepPlan plan) {
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
-            Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, null);
+            Evaluated e = evaluate(step, batch, plan, BnMode.TRAIN_FROZEN_STATS, null, null, null, null);
             return e.codes().stream().map(Convert::toTensor).toList();
         }
     }
@@ -158,7 +316,7 @@ final class DjlSwavModel implements SwavModel {
             List<Tensor> out = new ArrayList<>();
             Grad.withoutGradient(() -> {
                 normalizePrototypes();
-                Forward f = forward(step, batch, BnMode.TRAIN_FROZEN_STATS);
+                Forward f = forward(step, batch, BnMode.TRAIN_FROZEN_STATS, null, null, null);
                 int b = f.batch();
                 for (int c = 0; c < f.crops(); c++) {
                     out.add(Convert.toTensor((PtNDArray) f.scores().get(new NDIndex((long) c * b + ":" + (long) (c + 1) * b))));
@@ -168,11 +326,16 @@ final class DjlSwavModel implements SwavModel {
         }
     }
 
+    /**
+     * Forward, codes and loss. With a {@code trunk}, the trunk runs through it and the head starts from leaves
+     * (added to {@code leaves}, owned by {@code head}) whose gradients feed the trunk's backward.
+     */
     private Evaluated evaluate(PtNDManager step, MultiCropBatch batch, StepPlan plan, BnMode mode,
-                               List<Tensor> fixedCodes) {
+                               List<Tensor> fixedCodes, SegmentedTrunk trunk, PtNDManager head,
+                               List<PtNDArray> leaves) {
         long t0 = System.nanoTime();
         normalizePrototypes();
-        Forward f = forward(step, batch, mode);
+        Forward f = forward(step, batch, mode, trunk, head, leaves);
         long t1 = System.nanoTime();
         List<Integer> assign = settings.views().assignCrops();
         List<PtNDArray> codes = new ArrayList<>();
@@ -202,15 +365,28 @@ final class DjlSwavModel implements SwavModel {
         if (network.syncBatchNorm() != null) network.syncBatchNorm().discard();
     }
 
-    private Forward forward(PtNDManager step, MultiCropBatch batch, BnMode mode) {
+    private Forward forward(PtNDManager step, MultiCropBatch batch, BnMode mode, SegmentedTrunk trunk,
+                            PtNDManager head, List<PtNDArray> leaves) {
         discardSyncBnTape(); // a pass that was never differentiated (codes, scores) leaves nothing behind
         List<PtNDArray> pooled = new ArrayList<>();
-        for (Tensor group : batch.groups()) {
-            PtNDArray images = images(step, group);
-            pooled.add(network.trunk(images, mode));
+        if (trunk == null) {
+            for (Tensor group : batch.groups()) {
+                PtNDArray images = images(step, group);
+                pooled.add(network.trunk(images, mode));
+            }
+        } else {
+            List<PtNDArray> images = new ArrayList<>();
+            for (Tensor group : batch.groups()) images.add(images(step, group));
+            for (PtNDArray out : trunk.forward(images, mode)) {
+                PtNDArray leaf = JniUtils.detachGradient(out);
+                leaf.attach(head);
+                leaf.setRequiresGradient(true);
+                leaves.add(leaf);
+                pooled.add(Ops.globalAvgPool(leaf));
+            }
         }
-        PtNDArray trunk = pooled.size() == 1 ? pooled.get(0) : JniUtils.cat(pooled.toArray(new PtNDArray[0]), 0);
-        PtNDArray z = network.embed(trunk, mode);
+        PtNDArray features = pooled.size() == 1 ? pooled.get(0) : JniUtils.cat(pooled.toArray(new PtNDArray[0]), 0);
+        PtNDArray z = network.embed(features, mode);
         PtNDArray scores = Ops.linear(z, params.get(PROTOTYPES), null);
         return new Forward(z, scores, batch.totalCrops(), batch.batchSize());
     }
@@ -280,11 +456,12 @@ final class DjlSwavModel implements SwavModel {
      * the mean over the global batch. (Writing back with DJL's {@code set(Buffer)} would leave the gradient
      * pointing at a Java buffer that is freed once the array object is unreachable.)
      */
-    private void averageGradients(PtNDManager step, Map<String, PtNDArray> averaged) {
+    private void averageGradients(PtNDManager step, List<ModelParameters.Entry> entries,
+                                  Map<String, PtNDArray> averaged) {
         List<PtNDArray> grads = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int total = 0;
-        for (ModelParameters.Entry p : swavParameters()) {
+        for (ModelParameters.Entry p : entries) {
             PtNDArray g = JniUtils.getGradient(p.array());
             if (g == null) continue;
             g.attach(step);
@@ -355,8 +532,9 @@ final class DjlSwavModel implements SwavModel {
         return params.trainable().stream().filter(e -> !e.name().startsWith("fc.")).toList();
     }
 
-    private void zeroGradients() {
-        for (ModelParameters.Entry p : params.trainable()) JniUtils.zeroGrad(p.array());
+    /** Drops every gradient (their memory goes back at once, instead of being zeroed and kept for the next step). */
+    private void freeGradients() {
+        for (ModelParameters.Entry p : params.trainable()) params.freeGradient(p);
     }
 
     /** SwAV projects the prototypes back onto the unit sphere before every forward pass, outside autograd. */
@@ -447,6 +625,72 @@ final class DjlSwavModel implements SwavModel {
     }
 
     @Override
+    public TensorReader weightsReader() {
+        return params.reader();
+    }
+
+    @Override
+    public void loadWeights(TensorReader weights) {
+        params.load(weights);
+        if (weights.info(PROTOTYPES).isPresent()) prototypesNormalized = false;
+    }
+
+    /** Momentum buffers (engine memory, read in chunks) in parameter order, then the queue (small, on the heap). */
+    @Override
+    public TensorReader trainingStateReader() {
+        List<TensorInfo> infos = new ArrayList<>();
+        Map<String, PtNDArray> buffers = new LinkedHashMap<>();
+        if (optimizer != null) {
+            for (ModelParameters.Entry p : params.trainable()) {
+                PtNDArray buf = optimizer.buffer(p.name());
+                if (buf == null) continue;
+                buffers.put("momentum." + p.name(), buf);
+                infos.add(NativeChunks.info("momentum." + p.name(), buf.getShape()));
+            }
+        }
+        TensorReader queue = TensorReader.of(queues.state());
+        infos.addAll(queue.tensors());
+        TensorReader momentum = NativeChunks.view(infos, buffers::get);
+        return new TensorReader() {
+            @Override
+            public List<TensorInfo> tensors() {
+                return infos;
+            }
+
+            @Override
+            public void read(String name, long offset, java.nio.FloatBuffer into) {
+                if (buffers.containsKey(name)) {
+                    momentum.read(name, offset, into);
+                } else {
+                    queue.read(name, offset, into);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void loadTrainingState(TensorReader state) {
+        java.nio.ByteBuffer chunk = null;
+        for (TensorInfo t : state.tensors()) {
+            String key = t.name();
+            if (!key.startsWith("momentum.")) {
+                if (queues.load(key, state.readTensor(key))) continue;
+                throw new IllegalArgumentException("unknown training state '" + key + "'");
+            }
+            if (optimizer == null) throw new IllegalArgumentException("unknown training state '" + key + "'");
+            String name = key.substring("momentum.".length());
+            ModelParameters.Entry p = params.entry(name);
+            if (p == null || !java.util.Arrays.equals(p.shape().getShape(), t.shape())) {
+                throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
+            }
+            PtNDArray buffer = (PtNDArray) manager.zeros(p.shape(), params.dataType());
+            if (chunk == null) chunk = NativeChunks.buffer();
+            NativeChunks.fill(buffer, state, t, chunk);
+            optimizer.load(name, buffer);
+        }
+    }
+
+    @Override
     public Map<String, Tensor> trainingState() {
         Map<String, Tensor> out = new LinkedHashMap<>(optimizer == null ? Map.of() : optimizer.state());
         out.putAll(queues.state());
@@ -482,6 +726,11 @@ final class DjlSwavModel implements SwavModel {
 
     ModelParameters parameters() {
         return params;
+    }
+
+    /** Makes steps differentiate the whole graph at once and update afterwards: the plain path tests compare to. */
+    void differentiateWholeGraph() {
+        segmented = false;
     }
 
     @Override

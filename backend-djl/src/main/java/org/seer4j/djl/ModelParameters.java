@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 
 /**
  * The model's named tensors (interchange names, torch layouts), living in one long-lived manager. Parameters are
@@ -62,6 +65,17 @@ final class ModelParameters {
         return entries.values().stream().filter(e -> e.kind().trainable()).toList();
     }
 
+    /**
+     * Drops the gradient of a trainable tensor. DJL can only zero a gradient in place, which keeps its memory; the
+     * tensor is replaced by a detached alias of the same storage instead, so the old tensor and its gradient are
+     * freed once nothing else holds them (the autograd graph of the pass that produced it must be closed).
+     */
+    void freeGradient(Entry e) {
+        PtNDArray a = e.array();
+        a.intern(JniUtils.detachGradient(a));
+        a.setRequiresGradient(true);
+    }
+
     DataType dataType() {
         return dataType;
     }
@@ -71,6 +85,42 @@ final class ModelParameters {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Entry e : entries.values()) out.put(e.name(), Convert.toTensor(e.array()));
         return out;
+    }
+
+    /** Every tensor as a chunked view of engine memory, in declaration order (float32 values). */
+    TensorReader reader() {
+        List<TensorInfo> infos = entries.values().stream().map(e -> NativeChunks.info(e.name(), e.shape())).toList();
+        return NativeChunks.view(infos, this::get);
+    }
+
+    /**
+     * Writes the reader's tensors into the existing engine tensors chunk by chunk (one reused buffer of
+     * {@link NativeChunks#chunkValues} values), so a model-sized source never sits on the Java heap. Unknown names
+     * and shapes that differ are refused before anything is written.
+     */
+    void load(TensorReader reader) {
+        List<String> problems = new ArrayList<>();
+        for (TensorInfo t : reader.tensors()) {
+            Entry e = entries.get(t.name());
+            if (e == null) {
+                problems.add("unknown tensor '" + t.name() + "'");
+            } else if (!Arrays.equals(e.shape().getShape(), t.shape())) {
+                problems.add("'" + t.name() + "' has shape " + Arrays.toString(t.shape())
+                        + " but the model expects " + e.shape());
+            }
+        }
+        Map<String, Tensor> names = new LinkedHashMap<>();
+        for (TensorInfo t : reader.tensors()) names.put(t.name(), null);
+        refuse(problems, names);
+        java.nio.ByteBuffer buffer = NativeChunks.buffer();
+        for (TensorInfo t : reader.tensors()) NativeChunks.fill(entries.get(t.name()).array(), reader, t, buffer);
+    }
+
+    private void refuse(List<String> problems, Map<String, Tensor> tensors) {
+        if (problems.isEmpty()) return;
+        String shown = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
+        String more = problems.size() > 3 ? "; and " + (problems.size() - 3) + " more" : "";
+        throw new IllegalArgumentException("weights do not fit the model: " + shown + more + nearbyNames(tensors));
     }
 
     /**
@@ -88,11 +138,7 @@ final class ModelParameters {
                         + " but the model expects " + e.shape());
             }
         }
-        if (!problems.isEmpty()) {
-            String shown = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
-            String more = problems.size() > 3 ? "; and " + (problems.size() - 3) + " more" : "";
-            throw new IllegalArgumentException("weights do not fit the model: " + shown + more + nearbyNames(tensors));
-        }
+        refuse(problems, tensors);
         for (Map.Entry<String, Tensor> t : tensors.entrySet()) {
             Entry target = entries.get(t.getKey());
             // The target takes over the natively owned copy's tensor, so its Java identity (held by the network)

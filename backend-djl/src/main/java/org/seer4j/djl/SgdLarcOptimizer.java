@@ -4,9 +4,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.config.OptimConfig;
 import org.seer4j.core.tensor.Tensor;
 
@@ -17,15 +17,23 @@ import org.seer4j.core.tensor.Tensor;
  * {@code w -= lr buf}. Under LARS, biases and BN parameters get neither scaling nor decay when the config
  * excludes them. This mirrors the core's {@code ParameterUpdate} math.
  * The per-tensor scale is computed in double from the two norms, the element-wise work stays in the engine.
+ *
+ * <p>Momentum stays in the weights' type: {@code optim.state_dtype: bfloat16} is refused, because DJL 0.36's
+ * PyTorch JNI cannot create bfloat16 tensors (converting to {@code DataType.BFLOAT16} aborts the process).
  */
 final class SgdLarcOptimizer {
     static final double LARC_EPS = 1e-8;
 
     private final OptimConfig config;
     private final PtNDManager manager;
-    private final Map<String, PtNDArray> momentum = new HashMap<>();
+    private final Map<String, PtNDArray> momentum = new LinkedHashMap<>();
 
     SgdLarcOptimizer(OptimConfig config, PtNDManager manager) {
+        if (!"float32".equals(config.stateDtype())) {
+            throw new ConfigException("optim.state_dtype", "the DJL engine keeps optimiser state in float32: DJL "
+                    + "0.36's PyTorch bindings cannot create " + config.stateDtype() + " tensors (the TensorFlow "
+                    + "engine can); set optim.state_dtype: float32");
+        }
         this.config = config;
         this.manager = manager;
     }
@@ -63,9 +71,10 @@ final class SgdLarcOptimizer {
         } else {
             buf.muli(config.momentum()).addi(grad);
         }
-        try (PtNDArray delta = (PtNDArray) buf.mul(lr)) {
-            weight.subi(delta);
-        }
+        // the step's product lr * buf goes into the gradient's storage (no longer needed): no temporary the size
+        // of the tensor, which for SEER's largest (109M values) would be 436 MB per update
+        grad.subi(grad).addi(buf).muli(lr);
+        weight.subi(grad);
     }
 
     private static double norm(PtNDArray a) {
@@ -79,6 +88,11 @@ final class SgdLarcOptimizer {
         Map<String, Tensor> out = new LinkedHashMap<>();
         momentum.forEach((name, buf) -> out.put("momentum." + name, Convert.toTensor(buf)));
         return out;
+    }
+
+    /** The momentum buffer of a parameter, or null before its first update. */
+    PtNDArray buffer(String name) {
+        return momentum.get(name);
     }
 
     void load(String name, PtNDArray buffer) {

@@ -33,6 +33,8 @@ final class SwavNetwork {
     private final boolean channelsLast;
     private final List<String> headLinears = new ArrayList<>();
     private final List<String> headNorms = new ArrayList<>();
+    /** Names declared by each trunk segment: the stem, then every residual block (see {@link #segment}). */
+    private final List<List<String>> segmentNames = new ArrayList<>();
     /** Updated running statistics of the current training pass, by BN layer name: [mean, var]. */
     private final Map<String, PtNDArray[]> pending = new HashMap<>();
     /** Training-mode BN over the data-parallel group's batch; null: each worker's own batch (torch's kernel). */
@@ -61,10 +63,12 @@ final class SwavNetwork {
 
     private void declare() {
         int stem = definition.trunk().stemWidth();
+        segmentNames.add(new ArrayList<>());
         conv("stem.0", stem, 3, 3);
         norm("stem.1", stem);
         for (BlockPlan b : definition.trunk().blocks()) {
             String p = b.prefix();
+            segmentNames.add(new ArrayList<>());
             if (b.hasProjection()) {
                 conv(p + ".proj.0", b.outWidth(), b.inWidth(), 1);
                 norm(p + ".proj.1", b.outWidth());
@@ -83,6 +87,7 @@ final class SwavNetwork {
             conv(p + ".f.c.0", b.outWidth(), wb, 1);
             norm(p + ".f.c.1", b.outWidth());
         }
+        segmentNames.add(null); // the head and classifier belong to no trunk segment
         if (definition.classes() > 0) {
             params.declare("fc.weight", ParameterKind.WEIGHT, definition.classes(), definition.trunk().outWidth());
             params.declare("fc.bias", ParameterKind.BIAS_OR_NORM, definition.classes());
@@ -118,27 +123,52 @@ final class SwavNetwork {
     }
 
     private void conv(String name, long out, long in, long k) {
-        params.declare(name + ".weight", ParameterKind.WEIGHT, out, in, k, k);
+        declare(name + ".weight", ParameterKind.WEIGHT, out, in, k, k);
     }
 
     private void bias(String name, long n) {
-        params.declare(name + ".bias", ParameterKind.BIAS_OR_NORM, n);
+        declare(name + ".bias", ParameterKind.BIAS_OR_NORM, n);
     }
 
     private void norm(String name, long n) {
-        params.declare(name + ".weight", ParameterKind.BIAS_OR_NORM, n);
-        params.declare(name + ".bias", ParameterKind.BIAS_OR_NORM, n);
-        params.declare(name + ".running_mean", ParameterKind.BUFFER, n);
-        params.declare(name + ".running_var", ParameterKind.BUFFER, n);
+        declare(name + ".weight", ParameterKind.BIAS_OR_NORM, n);
+        declare(name + ".bias", ParameterKind.BIAS_OR_NORM, n);
+        declare(name + ".running_mean", ParameterKind.BUFFER, n);
+        declare(name + ".running_var", ParameterKind.BUFFER, n);
+    }
+
+    private void declare(String name, ParameterKind kind, long... shape) {
+        params.declare(name, kind, shape);
+        List<String> segment = segmentNames.get(segmentNames.size() - 1);
+        if (segment != null) segment.add(name);
+    }
+
+    /** Trunk segments: the stem, then one per residual block. */
+    int segments() {
+        return definition.trunk().blocks().size() + 1;
+    }
+
+    /** The trainable tensors of trunk segment {@code s}. */
+    List<String> segmentParameters(int s) {
+        return segmentNames.get(s).stream().filter(n -> params.entry(n).kind().trainable()).toList();
+    }
+
+    /**
+     * Trunk segment {@code s} on its input: the stem (conv, BN, ReLU) for 0, residual block {@code s - 1} after.
+     * The last segment's output, globally average-pooled, is {@link #trunk}'s result.
+     */
+    PtNDArray segment(int s, PtNDArray x, BnMode mode) {
+        if (s == 0) {
+            PtNDArray y = Ops.conv(x, w("stem.0"), null, definition.stemStride(), 1);
+            return Ops.relu(bn("stem.1", y, mode));
+        }
+        return block(definition.trunk().blocks().get(s - 1), x, mode);
     }
 
     /** Trunk features: the last stage, globally average-pooled, [N, C]. */
     PtNDArray trunk(PtNDArray images, BnMode mode) {
-        PtNDArray x = Ops.conv(images, w("stem.0"), null, definition.stemStride(), 1);
-        x = Ops.relu(bn("stem.1", x, mode));
-        for (BlockPlan b : definition.trunk().blocks()) {
-            x = block(b, x, mode);
-        }
+        PtNDArray x = images;
+        for (int s = 0; s < segments(); s++) x = segment(s, x, mode);
         return Ops.globalAvgPool(x);
     }
 
@@ -193,12 +223,17 @@ final class SwavNetwork {
             // torch writes batch statistics into whatever running buffers it gets: hand it copies, so a step whose
             // loss turns out NaN leaves the model's statistics untouched. A layer met again (the next crop
             // resolution) continues from its copies, as torch's buffers would.
-            PtNDArray[] copies = pending.get(name);
+            PtNDArray[] copies = mode == BnMode.TRAIN ? pending.get(name) : null;
             if (copies == null) {
                 copies = new PtNDArray[] {JniUtils.clone(mean), JniUtils.clone(var)};
-                copies[0].attach(x.getManager());
-                copies[1].attach(x.getManager());
-                if (mode == BnMode.TRAIN) pending.put(name, copies);
+                // a training pass's copies outlive the segment that made them (activation checkpointing closes
+                // each segment's arrays right after its forward), so they stay with the model until committed
+                if (mode == BnMode.TRAIN) {
+                    pending.put(name, copies);
+                } else {
+                    copies[0].attach(x.getManager());
+                    copies[1].attach(x.getManager());
+                }
             }
             mean = copies[0];
             var = copies[1];
@@ -213,14 +248,18 @@ final class SwavNetwork {
     /** Makes the running statistics of the last TRAIN pass the model's own (after its loss proved finite). */
     void commitRunningStatistics() {
         for (Map.Entry<String, PtNDArray[]> e : pending.entrySet()) {
-            params.get(e.getKey() + ".running_mean").intern(JniUtils.clone(e.getValue()[0]));
-            params.get(e.getKey() + ".running_var").intern(JniUtils.clone(e.getValue()[1]));
+            params.get(e.getKey() + ".running_mean").intern(e.getValue()[0]);
+            params.get(e.getKey() + ".running_var").intern(e.getValue()[1]);
         }
         pending.clear();
     }
 
     /** Forgets the statistics of a TRAIN pass that will not be committed. */
     void discardRunningStatistics() {
+        for (PtNDArray[] copies : pending.values()) {
+            copies[0].close();
+            copies[1].close();
+        }
         pending.clear();
     }
 }
