@@ -9,7 +9,6 @@ import java.util.Objects;
 import org.seer4j.core.image.Shard;
 import org.seer4j.core.image.SourceImage;
 import org.seer4j.core.port.ImageSource;
-import org.seer4j.core.port.ImageStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,16 +119,6 @@ public final class FolderSource implements EncodedSource, AutoCloseable {
     @Override
     public String describe() {
         return (list ? "file list " : labelled ? "labelled folder " : "folder ") + path;
-    }
-
-    @Override
-    public ImageStream open(long seed, long epoch, Shard shard) {
-        return open(seed, epoch, shard, 0);
-    }
-
-    @Override
-    public ImageStream open(long seed, long epoch, Shard shard, long startPosition) {
-        return PositionedStream.decoded(openEncoded(seed, epoch, shard, startPosition));
     }
 
     @Override

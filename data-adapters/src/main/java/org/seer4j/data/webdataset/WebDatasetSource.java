@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.seer4j.core.image.Shard;
 import org.seer4j.core.image.SourceImage;
-import org.seer4j.core.port.ImageStream;
 import org.seer4j.data.image.EncodedImage;
 import org.seer4j.data.image.EncodedSource;
 import org.seer4j.data.image.ImageDecoder;
@@ -95,16 +94,6 @@ public final class WebDatasetSource implements EncodedSource {
             size = n;
         }
         return size;
-    }
-
-    @Override
-    public ImageStream open(long seed, long epoch, Shard shard) {
-        return open(seed, epoch, shard, 0);
-    }
-
-    @Override
-    public ImageStream open(long seed, long epoch, Shard shard, long startPosition) {
-        return PositionedStream.decoded(openEncoded(seed, epoch, shard, startPosition));
     }
 
     @Override
