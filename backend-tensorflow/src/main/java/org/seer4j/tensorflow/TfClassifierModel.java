@@ -219,6 +219,12 @@ final class TfClassifierModel implements ClassifierModel {
         VariableStore.load(session, byPrefixedName, state);
     }
 
+    /** Replaces the given weights (tests nudge one value for finite differences). */
+    void loadWeights(Map<String, Tensor> weights) {
+        releaseReaders();
+        VariableStore.load(session, vars.byName(), weights);
+    }
+
     private void releaseReaders() {
         readers.forEach(VariableReader::release);
         readers.clear();
