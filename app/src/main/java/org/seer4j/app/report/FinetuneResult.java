@@ -15,7 +15,8 @@ public record FinetuneResult(String checkpoint, String data, Map<String, String>
                       long steps, long totalSteps, boolean stopped, String classifier) {
         public static Run of(Result r) {
             return r == null ? null : new Run(r.top1(), r.top5(), r.labelledImages(), r.trainImages(),
-                    r.testImages(), r.classes(), r.steps(), r.totalSteps(), r.stopped(), r.classifier().toString());
+                    r.testImages(), r.classes(), r.steps(), r.totalSteps(), r.stopped(),
+                    r.classifier() == null ? null : r.classifier().toString());
         }
     }
 }

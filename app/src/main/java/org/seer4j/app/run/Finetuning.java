@@ -88,11 +88,16 @@ public final class Finetuning {
     }
 
     private void print(String what, Result r) {
-        out.printf(Locale.ROOT, "%s: %d labelled of %d training images, %d classes, %d test images%n", what,
-                r.labelledImages(), r.trainImages(), r.classes(), r.testImages());
-        out.printf(Locale.ROOT, "  fine-tuned top-1: %.2f%%, top-5: %.2f%% (%d of %d steps%s)%n", 100 * r.top1(),
-                100 * r.top5(), r.steps(), r.totalSteps(), r.stopped() ? ", stopped: rerun to resume" : "");
-        out.println("  classifier (trunk + fc): " + r.classifier());
+        out.printf(Locale.ROOT, "%s: %d labelled of %d training images, %d classes%n", what, r.labelledImages(),
+                r.trainImages(), r.classes());
+        if (r.stopped()) {
+            out.printf(Locale.ROOT, "  stopped after %d of %d steps (checkpoint written): rerun the command to resume%n",
+                    r.steps(), r.totalSteps());
+        } else {
+            out.printf(Locale.ROOT, "  fine-tuned top-1: %.2f%%, top-5: %.2f%% on %d test images (%d steps)%n",
+                    100 * r.top1(), 100 * r.top5(), r.testImages(), r.steps());
+            out.println("  classifier (trunk + fc): " + r.classifier());
+        }
         out.flush();
     }
 

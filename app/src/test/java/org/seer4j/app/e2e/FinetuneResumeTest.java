@@ -59,6 +59,7 @@ class FinetuneResumeTest {
         Result first = run(config, dir.resolve("resumed"), 9);
         assertThat(first.stopped()).isTrue();
         assertThat(first.steps()).isEqualTo(9);
+        assertThat(first.classifier()).isNull();
         Result rest = run(config, dir.resolve("resumed"), 0);
         assertThat(rest.stopped()).isFalse();
         assertThat(rest.steps()).isEqualTo(whole.steps()).isEqualTo(whole.totalSteps());

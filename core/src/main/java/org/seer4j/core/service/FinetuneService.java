@@ -184,6 +184,11 @@ public final class FinetuneService implements FinetuneUseCase {
                 }
             }
             progress.finished(step, stopped);
+            if (stopped) {
+                // a stop request wants the process gone soon: the checkpoint is written, testing waits for the end
+                return new Result(Double.NaN, Double.NaN, subset.size(), pool.size(), 0, classes, step, total, true,
+                        null);
+            }
             double[] accuracy = test(model, heldOut ? splits.train() : splits.test(), heldOut, config, size, classes);
             Path classifier = command.dir().resolve(CLASSIFIER);
             Map<String, String> fileMeta = new HashMap<>(meta);

@@ -30,7 +30,8 @@ public interface FinetuneUseCase {
      * @param labelledImages images of the class-balanced subset trained on
      * @param trainImages    labelled training images the subset was drawn from
      * @param steps          optimiser steps done in all (resumed ones included)
-     * @param stopped        a stop request ended training early; the accuracies are those of the weights so far
+     * @param stopped        a stop request ended training early, after a checkpoint: nothing was tested (NaN
+     *                       accuracies, no test images) and no classifier written (null); rerun to resume
      * @param classifier     the written classifier (trunk + {@code fc}) safetensors file
      */
     record Result(double top1, double top5, int labelledImages, int trainImages, int testImages, int classes,
