@@ -115,7 +115,7 @@ public final class EvalCommand implements Callable<Integer> {
                 : (checkpoint == null ? Optional.<Path>empty() : RunFolder.ofCheckpoint(checkpoint))
                 .orElse(Path.of("")).resolve("finetune-" + Finetuning.percent(ft.labelFraction()).replace("%", "pct"));
         PrintWriter out = spec.commandLine().getOut();
-        new Finetuning(Injectors.forRun(run, ConsoleProgress.standard(out)), out)
+        new Finetuning(Injectors.forRun(run, Finetuning.progress(ConsoleProgress.standard(out), out)), out)
                 .run(run, ft, pretrained, !finetune.noBaseline, dir, output);
         return 0;
     }

@@ -13,6 +13,8 @@ import org.seer4j.app.report.FinetuneResult;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.finetune.FinetuneConfig;
 import org.seer4j.core.service.CheckpointKeys;
+import org.seer4j.core.service.Progress;
+import org.seer4j.core.service.ProgressListener;
 import org.seer4j.core.usecase.FinetuneUseCase;
 import org.seer4j.core.usecase.FinetuneUseCase.Command;
 import org.seer4j.core.usecase.FinetuneUseCase.Result;
@@ -99,6 +101,36 @@ public final class Finetuning {
             out.println("  classifier (trunk + fc): " + r.classifier());
         }
         out.flush();
+    }
+
+    /**
+     * The console progress of a pretraining, but announcing a fine-tuning: its own first line, the rest (step lines,
+     * checkpoints, the end) as pretraining shows them.
+     */
+    public static ProgressListener progress(ProgressListener console, PrintWriter out) {
+        return new ProgressListener() {
+            @Override
+            public void started(long startStep, long totalSteps, String description) {
+                out.println(startStep > 0 ? "resuming the fine-tuning at step " + startStep + " of " + totalSteps
+                        : "fine-tuning for " + totalSteps + " steps on " + description);
+                out.flush();
+            }
+
+            @Override
+            public void stepped(Progress p) {
+                console.stepped(p);
+            }
+
+            @Override
+            public void checkpointed(long step) {
+                console.checkpointed(step);
+            }
+
+            @Override
+            public void finished(long step, boolean stopped) {
+                console.finished(step, stopped);
+            }
+        };
     }
 
     /** 0.01 -> "1%", 0.1 -> "10%", 1.0 -> "100%". */
