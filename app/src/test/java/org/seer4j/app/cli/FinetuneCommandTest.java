@@ -120,7 +120,7 @@ class FinetuneCommandTest {
         assertThat(classifier).containsKeys("stem.0.weight", "stem.1.running_var").doesNotContainKey("head.0.weight");
         String json = Files.readString(ft.resolve("finetune.json"));
         assertThat(json).contains("\"top1\"").contains("\"top5\"")
-                .contains("\"labelledImages\": " + balancedShare(0.02)).contains("\"classes\": 10");
+                .contains("\"labelled_images\": " + balancedShare(0.02)).contains("\"classes\": 10");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("fine-tuned top-1");
     }
 }
