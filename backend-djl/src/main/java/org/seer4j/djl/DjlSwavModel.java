@@ -83,7 +83,7 @@ final class DjlSwavModel implements SwavModel {
         this.network = new SwavNetwork(definition, params);
         this.optimizer = settings.optim() == null ? null : new SgdLarcOptimizer(settings.optim(), manager);
         this.collective = settings.collective() == null ? Collective.SINGLE : settings.collective();
-        this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.swav().queueLength());
+        this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.queue().rowsPerWorker());
         int syncBnWorkers = settings.syncBnWorkers();
         if (syncBnWorkers > 1) network.synchronizeBatchNorm(new SyncBatchNorm(collective, syncBnWorkers));
         if (settings.activationCheckpointing() && syncBnWorkers > 1) {
@@ -401,8 +401,9 @@ final class DjlSwavModel implements SwavModel {
                 if (plan.useQueue()) {
                     if (!fillsQueue(plan) || !queues.full()) {
                         throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but it "
-                                + "holds " + queues.rowsPushed() + " of swav.queue_length = "
-                                + settings.swav().queueLength() + " rows");
+                                + "holds " + queues.rowsPushed() + " of its " + settings.queue().rowsPerWorker()
+                                + " rows (swav.queue_length = " + settings.swav().queueLength() + " over "
+                                + collective.worldSize() + " workers)");
                     }
                     PtNDArray queueScores = queues.scores(i, params.get(PROTOTYPES), (PtNDManager) scores.getManager());
                     scores = JniUtils.cat(new PtNDArray[] {scores, queueScores}, 0);
@@ -490,9 +491,9 @@ final class DjlSwavModel implements SwavModel {
         }
     }
 
-    /** The queue takes this step's embeddings from swav.queue_start_iteration on (the core's StepPlanner rule). */
+    /** The queue takes this step's embeddings from swav.queue_start_iteration on (the core's QueueSchedule). */
     private boolean fillsQueue(StepPlan plan) {
-        return settings.swav().queueLength() > 0 && plan.iteration() >= settings.swav().queueStartIteration();
+        return settings.queue().fills(plan.iteration());
     }
 
     /** Channels-last for float32 (oneDNN's fast layout); plain NCHW otherwise. */
@@ -506,7 +507,7 @@ final class DjlSwavModel implements SwavModel {
                 : Convert.toArray(step, batch, params.dataType(), false);
     }
 
-    /** Whether every assigning crop's queue holds {@code swav.queue_length} rows (the planner's queueFull). */
+    /** Whether every assigning crop's queue holds its rows (the core's QueueSchedule.full). */
     boolean queueFull() {
         return queues.full();
     }

@@ -119,7 +119,8 @@ final class TfSwavModel implements SwavModel {
                 loadWeights(Replicas.broadcast(weights(), workers));
             }
             VariableStore.zero(session, vars.momentumBuffers());
-            int queueLength = settings.swav() == null ? 0 : settings.swav().queueLength();
+            // this worker's share of swav.queue_length (the core's QueueSchedule)
+            int queueLength = settings.swav() == null ? 0 : settings.queue().rowsPerWorker();
             if (queueLength > 0 && def.head() != null) {
                 for (int i = 0; i < settings.views().assignCrops().size(); i++) {
                     queues.add(new EmbeddingQueue(queueLength, def.head().outWidth()));
@@ -146,7 +147,7 @@ final class TfSwavModel implements SwavModel {
         releaseReaders();
         long t0 = System.nanoTime();
         TrainingGraph g = trainingGraph(batch);
-        boolean fill = !queues.isEmpty() && plan.iteration() >= settings.swav().queueStartIteration();
+        boolean fill = !queues.isEmpty() && settings.queue().fills(plan.iteration());
         List<TFloat32> fed = new ArrayList<>();
         try {
             Session.Runner runner = feed(g, batch, plan, fed);
@@ -207,9 +208,11 @@ final class TfSwavModel implements SwavModel {
             fed.add(t);
             runner.feed(g.inputs.get(i), t);
         }
-        if (plan.useQueue() && (queues.isEmpty() || plan.iteration() < settings.swav().queueStartIteration())) {
-            throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but"
-                    + " swav.queue_length is 0 or the queue starts later");
+        if (plan.useQueue() && (queues.isEmpty() || !queues.get(0).full())) {
+            throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but it holds "
+                    + (queues.isEmpty() ? 0 : queues.get(0).pushedRows()) + " of its "
+                    + settings.queue().rowsPerWorker() + " rows (swav.queue_length = " + settings.swav().queueLength()
+                    + ")");
         }
         int width = def.head().outWidth();
         for (int i = 0; i < g.queueFeeds.size(); i++) {
@@ -364,15 +367,23 @@ final class TfSwavModel implements SwavModel {
                     throw new IllegalArgumentException(e.getKey() + " must be [" + queues.get(i).length() + ", "
                             + queues.get(i).dim() + "], got " + t);
                 }
-                // rows never pushed are zero; a restored queue counts as full once its last row is set
-                boolean full = false;
-                for (int j = (t.dim(0) - 1) * t.dim(1); j < t.size(); j++) full |= t.get(j) != 0f;
-                queues.set(i, EmbeddingQueue.restore(t, full ? t.dim(0) : 0));
+                // rows never pushed are zero (embeddings are L2-normalised, never zero) and sit below the pushed
+                // ones, newest first: the pushed rows are the leading non-zero rows
+                int pushed = 0;
+                while (pushed < t.dim(0) && !zeroRow(t, pushed)) pushed++;
+                queues.set(i, EmbeddingQueue.restore(t, pushed));
             } else {
                 throw new IllegalArgumentException("unknown training state entry '" + e.getKey() + "'");
             }
         }
         VariableStore.load(session, vars.momentumByName(), momentum);
+    }
+
+    private static boolean zeroRow(Tensor t, int row) {
+        for (int j = row * t.dim(1); j < (row + 1) * t.dim(1); j++) {
+            if (t.get(j) != 0f) return false;
+        }
+        return true;
     }
 
     private int queueIndex(String key) {

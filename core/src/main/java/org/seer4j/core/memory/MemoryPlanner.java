@@ -21,7 +21,7 @@ public final class MemoryPlanner {
     /** Advice saving less than this (64 MiB) is not worth a line. */
     private static final long WORTH_SAYING = 64L << 20;
 
-    /** What decides the memory of a run, beside the network. */
+    /** What decides the memory of a run, beside the network ({@code queueLength}: this worker's queue rows). */
     public record Switches(int batchPerWorker, boolean activationCheckpointing, String stateDtype,
                            boolean momentum, int queueLength, int assignCrops) {
         Switches with(boolean checkpointing, String dtype, int batch) {
@@ -37,7 +37,8 @@ public final class MemoryPlanner {
         if (worldSize < 1) throw new IllegalArgumentException("world size must be >= 1, got " + worldSize);
         Switches s = new Switches(Math.max(1, config.train().batchSize() / worldSize),
                 config.train().activationCheckpointing(), config.optim().stateDtype(), config.optim().momentum() > 0,
-                config.swav().queueLength(), config.views().assignCrops().size());
+                // each worker keeps queue_length / workers rows (QueueSchedule)
+                config.swav().queueLength() / worldSize, config.views().assignCrops().size());
         return plan(Models.definition(config), config.views().crops(), s,
                 EngineMemoryProfile.of(config.backend().name()));
     }

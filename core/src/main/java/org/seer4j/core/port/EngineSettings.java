@@ -3,6 +3,7 @@ package org.seer4j.core.port;
 import org.seer4j.core.config.OptimConfig;
 import org.seer4j.core.config.SwavConfig;
 import org.seer4j.core.config.ViewsConfig;
+import org.seer4j.core.swav.QueueSchedule;
 
 /**
  * How an engine should run a model: device ({@code auto|cpu|gpu}), intra-op threads (0: engine default), the seed
@@ -24,6 +25,14 @@ public record EngineSettings(String device, int threads, long seed, SwavConfig s
     public EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,
                           ViewsConfig views, int batchSize, Collective collective) {
         this(device, threads, seed, swav, optim, views, batchSize, collective, 0);
+    }
+
+    /**
+     * The queue rule of this worker ({@code batchSize} images per step, one of the collective's workers): its
+     * queue holds {@code swav.queue_length / workers} rows; null without SwAV settings.
+     */
+    public QueueSchedule queue() {
+        return swav == null ? null : QueueSchedule.of(swav, batchSize, collective == null ? 1 : collective.worldSize());
     }
 
     /** The workers of one SyncBN group (1: local BN), checked against the collective's world size. */
