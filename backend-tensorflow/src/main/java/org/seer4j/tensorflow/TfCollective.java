@@ -1,14 +1,13 @@
 package org.seer4j.tensorflow;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.seer4j.core.distributed.CollectiveException;
+import org.seer4j.core.distributed.Peer;
+import org.seer4j.core.distributed.Reachability;
+import org.seer4j.core.distributed.Rendezvous;
 import org.seer4j.core.distributed.WorkerEnvironment;
 import org.seer4j.core.port.Collective;
 import org.tensorflow.Graph;
@@ -45,10 +44,12 @@ import org.tensorflow.types.TFloat64;
  */
 public final class TfCollective implements Collective {
 
+    private static final System.Logger LOG = System.getLogger(TfCollective.class.getName());
     private static final String JOB = "worker";
     private static final int GROUP_KEY = 1;
 
     private final WorkerEnvironment environment;
+    private final List<Peer> peers;
     private final Duration timeout;
     private final Server server;
     private final Graph graph;
@@ -59,8 +60,9 @@ public final class TfCollective implements Collective {
     private final String target;
     private int nextInstanceKey = 1;
 
-    private TfCollective(WorkerEnvironment environment, Duration timeout) {
+    private TfCollective(WorkerEnvironment environment, List<Peer> peers, Duration timeout) {
         this.environment = environment;
+        this.peers = peers;
         this.timeout = timeout;
         this.device = "/job:" + JOB + "/replica:0/task:" + environment.rank() + "/device:CPU:0";
         ConfigProto config = ConfigProto.newBuilder()
@@ -74,7 +76,7 @@ public final class TfCollective implements Collective {
                 .build();
         JobDef.Builder job = JobDef.newBuilder().setName(JOB);
         for (int r = 0; r < environment.worldSize(); r++) {
-            job.putTasks(r, environment.peers().get(r));
+            job.putTasks(r, peers.get(r).address());
         }
         ServerDef serverDef = ServerDef.newBuilder()
                 .setCluster(ClusterDef.newBuilder().addJob(job))
@@ -88,18 +90,24 @@ public final class TfCollective implements Collective {
         this.server = started;
         this.graph = new Graph();
         this.scope = Ops.create(graph).scope();
-        String port = environment.peers().get(environment.rank());
-        port = port.substring(port.lastIndexOf(':') + 1);
-        this.target = "grpc://localhost:" + port;
+        this.target = "grpc://localhost:" + peers.get(environment.rank()).port();
         this.session = TargetedSession.open(graph, target, config);
     }
 
-    /** Starts this worker's TF server and joins the group (the first collective call waits for every peer). */
+    /**
+     * Learns every peer's address through the rendezvous on the master (this worker announces a free port on its
+     * own node's address), starts this worker's TF server there and joins the group (the first collective call
+     * waits for every peer).
+     */
     public static TfCollective start(WorkerEnvironment environment, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("collective timeout must be > 0, got " + timeout);
         }
-        return new TfCollective(environment, timeout);
+        List<Peer> peers = Rendezvous.join(environment, Rendezvous.localAddress(environment), Rendezvous.freePort());
+        LOG.log(System.Logger.Level.INFO, () -> peers.get(environment.rank()).describe() + ": collective server of a"
+                + " job of " + peers.size() + " workers on " + peers.stream().mapToInt(Peer::node).distinct().count()
+                + " nodes");
+        return new TfCollective(environment, peers, timeout);
     }
 
     /** The local server, for sessions whose graphs hold collective ops (the TF engine's training graph). */
@@ -181,23 +189,7 @@ public final class TfCollective implements Collective {
 
     /** Which peers no longer accept connections, for the failure message (a dead worker's server is gone). */
     private String deadPeers() {
-        List<String> dead = new ArrayList<>();
-        for (int r = 0; r < worldSize(); r++) {
-            if (r == rank()) {
-                continue;
-            }
-            String address = environment.peers().get(r);
-            int colon = address.lastIndexOf(':');
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address.substring(0, colon),
-                        Integer.parseInt(address.substring(colon + 1))), 2000);
-            } catch (IOException e) {
-                dead.add("rank " + r + " (" + address + ")");
-            }
-        }
-        return dead.isEmpty() ? " (no peer is unreachable: one stalled past the " + timeout.toSeconds()
-                + " s collective timeout or diverged)" : "; worker " + String.join(", ", dead)
-                + " is unreachable (stopped or crashed)";
+        return Reachability.unreachable(peers, rank(), timeout.toSeconds());
     }
 
     /** Placeholder -> CollectiveReduce (sum); returns the feed and fetch names. */

@@ -184,7 +184,7 @@ class LaunchDataParallelTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("rank 1 exited with code 9");
         // the survivor's own collective call fails, naming the dead peer
-        assertThat(run.out()).contains("[rank 0] error=rank 0:").contains("worker rank 1 (127.0.0.1:");
+        assertThat(run.out()).contains("[rank 0] error=rank 0:").contains("node 0 (rank 1 at 127.0.0.1:");
     }
 
     private Run launch(int nproc, String... workerArgs) throws IOException {
