@@ -139,6 +139,11 @@ public final class TfCollective implements Collective {
     }
 
     @Override
+    public int localRank() {
+        return environment.localRank();
+    }
+
+    @Override
     public synchronized void allReduceSum(float[] buffer) {
         String[] names = ops.computeIfAbsent("reduce/f32/" + buffer.length,
                 k -> reduceOp(DataType.DT_FLOAT, buffer.length));

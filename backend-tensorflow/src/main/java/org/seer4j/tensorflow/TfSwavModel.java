@@ -103,10 +103,11 @@ final class TfSwavModel implements SwavModel {
             }
             vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
                     ? TBfloat16.class : TFloat32.class);
-            s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads()))
+            int localRank = settings.collective() == null ? 0 : settings.collective().localRank();
+            s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads(), localRank))
                     // collective ops run only in a session on the worker's TF server
                     : TargetedSession.open(graph, workers.target(),
-                            workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads())));
+                            workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads(), localRank)));
             this.session = s;
             List<String> missing = new ArrayList<>(vars.byName().keySet());
             missing.removeAll(initial.tensors().stream().map(TensorInfo::name).toList());

@@ -10,6 +10,14 @@ public interface Collective extends AutoCloseable {
 
     int worldSize();
 
+    /**
+     * This worker among those on its node (torchrun's {@code LOCAL_RANK}): engines place it on that GPU
+     * ({@code GpuPlacement}). Workers in one process (threads, tests) are all 0.
+     */
+    default int localRank() {
+        return 0;
+    }
+
     /** Replaces {@code buffer} on every worker by the element-wise sum over all workers. */
     void allReduceSum(float[] buffer);
 
