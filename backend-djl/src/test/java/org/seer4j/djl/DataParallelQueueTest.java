@@ -62,6 +62,35 @@ class DataParallelQueueTest {
         assertThat(Math.abs(with.losses().get(2) - without.losses().get(2))).isGreaterThan(1e-4);
     }
 
+    @Test
+    void aCheckpointOfTwoWorkersResumesInOneProcessWithAFullQueue() throws Exception {
+        // the checkpoint holds rank 0's queues of 6 rows; one process keeps 12: filled from rank 0's rows, full
+        List<Map<String, Tensor>> states = inWorkers(2, c -> {
+            try (DjlSwavModel model = open(c, QUEUE)) {
+                model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
+                for (int k = 0; k < 2; k++) {
+                    model.step(TinyNets.batch(BATCH, 700 + k).shard(c.rank(), 2), new StepPlan(k, 0.2, false, false));
+                }
+                return model.trainingState();
+            }
+        });
+        assertThat(states.get(0).get("queue.0").shape()).containsExactly(6, 6);
+        try (DjlSwavModel single = open(Collective.SINGLE, QUEUE)) {
+            single.loadWeights(TinyNets.randomWeights(single, WEIGHTS_SEED));
+            single.loadTrainingState(states.get(0));
+            assertThat(single.queueFull()).isTrue();
+            assertThat(single.trainingState().get("queue.0").shape()).containsExactly(12, 6);
+            double loss = single.step(TinyNets.batch(BATCH, 702), new StepPlan(2, 0.2, false, true)).loss();
+            assertThat(loss).isFinite();
+        }
+    }
+
+    private static DjlSwavModel open(Collective c, int queueLength) {
+        EngineSettings settings = new EngineSettings("cpu", 1, 7, TinyNets.swavConfig(10, queueLength),
+                TinyNets.sgd(0.2), TinyNets.views(), BATCH / c.worldSize(), c, 0);
+        return new DjlEngine().open(DEF, settings, Map.of(), DataType.FLOAT64);
+    }
+
     /**
      * Double precision isolates the algorithm (as in {@code SyncBatchNormTest}): every rank's loss at every step
      * and its final weights (BN running statistics included) within 1e-5 relative of the single worker's; the

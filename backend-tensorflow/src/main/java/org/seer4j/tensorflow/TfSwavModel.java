@@ -364,27 +364,20 @@ final class TfSwavModel implements SwavModel {
             } else if (e.getKey().startsWith(QUEUE)) {
                 int i = queueIndex(e.getKey());
                 Tensor t = e.getValue();
-                if (t.rank() != 2 || t.dim(0) != queues.get(i).length() || t.dim(1) != queues.get(i).dim()) {
+                if (t.rank() != 2 || t.dim(1) != queues.get(i).dim()) {
                     throw new IllegalArgumentException(e.getKey() + " must be [" + queues.get(i).length() + ", "
                             + queues.get(i).dim() + "], got " + t);
                 }
-                // rows never pushed are zero (embeddings are L2-normalised, never zero) and sit below the pushed
-                // ones, newest first: the pushed rows are the leading non-zero rows
-                int pushed = 0;
-                while (pushed < t.dim(0) && !zeroRow(t, pushed)) pushed++;
-                queues.set(i, EmbeddingQueue.restore(t, pushed));
+                int length = queues.get(i).length();
+                int pushed = EmbeddingQueue.pushedRows(t);
+                // a checkpoint of another number of workers holds rank 0's queue of another length
+                queues.set(i, t.dim(0) == length ? EmbeddingQueue.restore(t, pushed)
+                        : EmbeddingQueue.resized(t, pushed, length));
             } else {
                 throw new IllegalArgumentException("unknown training state entry '" + e.getKey() + "'");
             }
         }
         VariableStore.load(session, vars.momentumByName(), momentum);
-    }
-
-    private static boolean zeroRow(Tensor t, int row) {
-        for (int j = row * t.dim(1); j < (row + 1) * t.dim(1); j++) {
-            if (t.get(j) != 0f) return false;
-        }
-        return true;
     }
 
     private int queueIndex(String key) {
