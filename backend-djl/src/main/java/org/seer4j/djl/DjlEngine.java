@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.Map;
 import org.seer4j.core.model.InitialWeights;
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.port.ClassifierModel;
+import org.seer4j.core.port.ClassifierSettings;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.SwavModel;
@@ -61,6 +63,20 @@ public final class DjlEngine implements Engine {
     /** The worker's index on its node, which picks its GPU. */
     private static int localRank(EngineSettings settings) {
         return settings.collective() == null ? 0 : settings.collective().localRank();
+    }
+
+    @Override
+    public ClassifierModel openClassifier(ModelDefinition model, ClassifierSettings settings, TensorReader initialWeights) {
+        return openClassifier(model, settings, initialWeights, DataType.FLOAT32);
+    }
+
+    /** A classifier in {@code type}; tests use FLOAT64 for finite-difference checks. */
+    DjlClassifierModel openClassifier(ModelDefinition model, ClassifierSettings settings, TensorReader initialWeights,
+                                      DataType type) {
+        applyThreads(settings.threads());
+        Device device = DeviceChoice.resolve(settings.device(), pytorch);
+        return new DjlClassifierModel(model, settings, initialWeights, (PtNDManager) pytorch.newBaseManager(device),
+                type);
     }
 
     @Override
