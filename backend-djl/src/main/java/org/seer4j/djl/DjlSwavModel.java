@@ -7,7 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +24,8 @@ import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
 import org.seer4j.core.port.LossAndGradients;
 import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.OpKind;
+import org.seer4j.core.port.ProfiledStep;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
@@ -57,6 +64,8 @@ final class DjlSwavModel implements SwavModel {
      * whole-graph pass. Tests switch it off to compare against the plain path.
      */
     private boolean segmented;
+    /** Regions of the step being profiled; {@link StepTimeline#OFF} otherwise. */
+    private StepTimeline timeline = StepTimeline.OFF;
 
     /** Embeddings and scores of every crop, crop-major ([crops * batch, D] and [crops * batch, K]). */
     private record Forward(PtNDArray embeddings, PtNDArray scores, int crops, int batch) {
@@ -98,6 +107,60 @@ final class DjlSwavModel implements SwavModel {
         }
     }
 
+    /**
+     * The step under libtorch's profiler (with input shapes), its trace read back by {@link TorchProfile}; the
+     * model marks the regions it knows (data, head, Sinkhorn, update) on a {@link StepTimeline}.
+     */
+    @Override
+    public ProfiledStep profiledStep(MultiCropBatch batch, StepPlan plan) {
+        Path trace = null;
+        try {
+            trace = Files.createTempFile("seer4j-torch-profile", ".json");
+            timeline = StepTimeline.recording();
+            JniUtils.startProfile(false, true, false);
+            long start = System.nanoTime();
+            StepResult r;
+            try {
+                r = step(batch, plan);
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+            long wall = System.nanoTime() - start;
+            return new ProfiledStep(r, new TorchProfile(weightKinds()).read(trace, start, wall, timeline.regions()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read libtorch's profile", e);
+        } finally {
+            timeline = StepTimeline.OFF;
+            if (trace != null) {
+                try {
+                    Files.deleteIfExists(trace);
+                } catch (IOException ignored) {
+                    // a temporary file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** What each weight shape is, for telling convolutions and matrix products apart in a profile. */
+    private Map<List<Long>, OpKind> weightKinds() {
+        Map<List<Long>, OpKind> kinds = new HashMap<>();
+        for (ModelParameters.Entry e : params.trainable()) {
+            long[] shape = e.shape().getShape();
+            if (shape.length < 2) continue;
+            String n = e.name();
+            OpKind kind = n.startsWith("stem.") ? OpKind.STEM_CONV
+                    : n.contains(".f.b.") ? OpKind.GROUPED_CONV_3X3
+                    : n.contains(".f.se.") ? OpKind.SQUEEZE_EXCITATION
+                    : n.contains(".f.a.") || n.contains(".f.c.") || n.contains(".proj.") ? OpKind.CONV_1X1
+                    : OpKind.HEAD;
+            List<Long> dims = java.util.Arrays.stream(shape).boxed().toList();
+            kinds.putIfAbsent(dims, kind);
+            // 1x1 kernels run as matrix products of [out, in]
+            if (shape.length == 4 && shape[2] == 1 && shape[3] == 1) kinds.putIfAbsent(dims.subList(0, 2), kind);
+        }
+        return kinds;
+    }
+
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         requireTraining();
@@ -134,7 +197,9 @@ final class DjlSwavModel implements SwavModel {
                     if (fillsQueue(plan)) Grad.withoutGradient(() -> queues.push(assigningRows(e.forward().embeddings(), e.forward().batch())));
                     beforeBackward.run();
                     b0 = System.nanoTime();
+                    long h = timeline.start();
                     autograd.backward(e.loss(), false);
+                    timeline.end(OpKind.HEAD, true, h);
                     applySegment(step, headParameters(), plan, null, updateNanos);
                     trunkGradients = leafGradients(leaves, step);
                 }
@@ -142,7 +207,9 @@ final class DjlSwavModel implements SwavModel {
                         null, updateNanos));
                 // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
                 // and keeps a later failed step from touching the weights at all.
+                long n = timeline.start();
                 normalizePrototypes();
+                timeline.end(OpKind.OPTIMIZER, false, n);
                 long backward = System.nanoTime() - b0 - updateNanos[0];
                 return new StepResult(loss, forwardNanos, sinkhornNanos, backward, updateNanos[0]);
             } finally {
@@ -159,6 +226,7 @@ final class DjlSwavModel implements SwavModel {
     private void applySegment(PtNDManager step, List<ModelParameters.Entry> entries, StepPlan plan,
                               Map<String, Tensor> into, long[] nanos) {
         long t0 = System.nanoTime();
+        long region = timeline.start();
         Map<String, PtNDArray> averaged = null;
         if (collective.worldSize() > 1 && into == null) {
             averaged = new LinkedHashMap<>();
@@ -180,6 +248,7 @@ final class DjlSwavModel implements SwavModel {
                 params.freeGradient(p);
             }
         });
+        timeline.end(OpKind.OPTIMIZER, false, region);
         nanos[0] += System.nanoTime() - t0;
     }
 
@@ -219,6 +288,7 @@ final class DjlSwavModel implements SwavModel {
                 backward(autograd, e.loss());
                 long backward = System.nanoTime() - b0;
                 long u0 = System.nanoTime();
+                long region = timeline.start();
                 Map<String, PtNDArray> averaged = null;
                 if (collective.worldSize() > 1) {
                     averaged = new LinkedHashMap<>();
@@ -229,6 +299,7 @@ final class DjlSwavModel implements SwavModel {
                 // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
                 // and keeps a later failed step from touching the weights at all.
                 normalizePrototypes();
+                timeline.end(OpKind.OPTIMIZER, false, region);
                 long update = System.nanoTime() - u0;
                 return new StepResult(loss, e.forwardNanos(), e.sinkhornNanos(), backward, update);
             } finally {
@@ -335,6 +406,7 @@ final class DjlSwavModel implements SwavModel {
                                List<PtNDArray> leaves) {
         long t0 = System.nanoTime();
         normalizePrototypes();
+        timeline.end(OpKind.OPTIMIZER, false, t0);
         Forward f = forward(step, batch, mode, trunk, head, leaves);
         long t1 = System.nanoTime();
         List<Integer> assign = settings.views().assignCrops();
@@ -345,8 +417,10 @@ final class DjlSwavModel implements SwavModel {
             codes = sinkhorn(f, plan);
         }
         long t2 = System.nanoTime();
+        timeline.end(OpKind.SINKHORN, false, t1);
         PtNDArray loss = SwavLossOps.loss(f.scores(), f.crops(), f.batch(), assign, codes,
                 settings.swav().temperature());
+        timeline.end(OpKind.HEAD, false, t2);
         return new Evaluated(loss, codes, f, t1 - t0 + (System.nanoTime() - t2), t2 - t1);
     }
 
@@ -377,17 +451,22 @@ final class DjlSwavModel implements SwavModel {
         } else {
             List<PtNDArray> images = new ArrayList<>();
             for (Tensor group : batch.groups()) images.add(images(step, group));
-            for (PtNDArray out : trunk.forward(images, mode)) {
+            List<PtNDArray> outputs = trunk.forward(images, mode);
+            long h = timeline.start();
+            for (PtNDArray out : outputs) {
                 PtNDArray leaf = JniUtils.detachGradient(out);
                 leaf.attach(head);
                 leaf.setRequiresGradient(true);
                 leaves.add(leaf);
                 pooled.add(Ops.globalAvgPool(leaf));
             }
+            timeline.end(OpKind.HEAD, false, h);
         }
+        long h = timeline.start();
         PtNDArray features = pooled.size() == 1 ? pooled.get(0) : JniUtils.cat(pooled.toArray(new PtNDArray[0]), 0);
         PtNDArray z = network.embed(features, mode);
         PtNDArray scores = Ops.linear(z, params.get(PROTOTYPES), null);
+        timeline.end(OpKind.HEAD, false, h);
         return new Forward(z, scores, batch.totalCrops(), batch.batchSize());
     }
 
@@ -502,9 +581,12 @@ final class DjlSwavModel implements SwavModel {
     }
 
     private PtNDArray images(PtNDManager step, Tensor batch) {
-        return channelsLast(params.dataType())
+        long t = timeline.start();
+        PtNDArray images = channelsLast(params.dataType())
                 ? Convert.toChannelsLast(step, batch)
                 : Convert.toArray(step, batch, params.dataType(), false);
+        timeline.end(OpKind.DATA, false, t);
+        return images;
     }
 
     /** Whether every assigning crop's queue holds its rows (the core's QueueSchedule.full). */
