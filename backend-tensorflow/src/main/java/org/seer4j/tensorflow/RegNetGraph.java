@@ -101,19 +101,24 @@ final class RegNetGraph {
     private Operand<TFloat32> block(Ops tf, Operand<TFloat32> in, BlockPlan b, boolean training, List<BnStat> stats) {
         String p = b.prefix();
         int wb = b.bottleneckWidth();
-        Operand<TFloat32> x = conv(tf, in, p + ".f.a.0.weight", b.inWidth(), wb, 1, 1, 1);
-        x = tf.nn.relu(bn(tf, x, p + ".f.a.1", wb, training, stats));
-        x = conv(tf, x, p + ".f.b.0.weight", wb, wb, 3, b.stride(), b.groups());
-        x = tf.nn.relu(bn(tf, x, p + ".f.b.1", wb, training, stats));
+        // one sub-scope per layer: the profile (TfOpProfile) tells 1x1, grouped 3x3 and SE ops apart by it
+        Ops ta = tf.withSubScope("a");
+        Operand<TFloat32> x = conv(ta, in, p + ".f.a.0.weight", b.inWidth(), wb, 1, 1, 1);
+        x = ta.nn.relu(bn(ta, x, p + ".f.a.1", wb, training, stats));
+        Ops tb = tf.withSubScope("b");
+        x = conv(tb, x, p + ".f.b.0.weight", wb, wb, 3, b.stride(), b.groups());
+        x = tb.nn.relu(bn(tb, x, p + ".f.b.1", wb, training, stats));
         if (b.hasSe()) {
             x = squeezeExcite(tf.withSubScope("se"), x, p + ".f.se", wb, b.seWidth());
         }
-        x = conv(tf, x, p + ".f.c.0.weight", wb, b.outWidth(), 1, 1, 1);
-        x = bn(tf, x, p + ".f.c.1", b.outWidth(), training, stats);
+        Ops tc = tf.withSubScope("c");
+        x = conv(tc, x, p + ".f.c.0.weight", wb, b.outWidth(), 1, 1, 1);
+        x = bn(tc, x, p + ".f.c.1", b.outWidth(), training, stats);
         Operand<TFloat32> shortcut = in;
         if (b.hasProjection()) {
-            shortcut = conv(tf, in, p + ".proj.0.weight", b.inWidth(), b.outWidth(), 1, b.stride(), 1);
-            shortcut = bn(tf, shortcut, p + ".proj.1", b.outWidth(), training, stats);
+            Ops tp = tf.withSubScope("proj");
+            shortcut = conv(tp, in, p + ".proj.0.weight", b.inWidth(), b.outWidth(), 1, b.stride(), 1);
+            shortcut = bn(tp, shortcut, p + ".proj.1", b.outWidth(), training, stats);
         }
         return tf.nn.relu(tf.math.add(x, shortcut));
     }
