@@ -231,7 +231,7 @@ final class TfSwavModel implements SwavModel {
     private Session.Runner feed(TrainingGraph g, MultiCropBatch batch, StepPlan plan, List<TFloat32> fed) {
         Session.Runner runner = session.runner();
         for (int i = 0; i < g.inputs.size(); i++) {
-            TFloat32 t = TfTensors.toTf(batch.groups().get(i));
+            TFloat32 t = TfTensors.toTfNhwc(batch.groups().get(i));
             fed.add(t);
             runner.feed(g.inputs.get(i), t);
         }
