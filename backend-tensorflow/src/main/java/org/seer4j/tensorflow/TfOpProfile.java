@@ -9,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.seer4j.core.port.OpKind;
+import org.seer4j.core.port.OpTime;
+import org.seer4j.core.port.StepProfile;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.proto.DeviceStepStats;
@@ -26,12 +29,6 @@ import org.tensorflow.proto.RunMetadata;
  * fusions (a fused node keeps the name of one of the nodes it replaces) and oneDNN's op rewrites.
  */
 final class TfOpProfile {
-    /** The kinds of the engine-neutral profile, in its order. */
-    enum Kind {
-        STEM_CONV, CONV_1X1, GROUPED_CONV_3X3, SQUEEZE_EXCITATION, BATCH_NORM, ACTIVATION, HEAD, SINKHORN, OPTIMIZER,
-        DATA, OTHER
-    }
-
     /** Milliseconds of forward and backward time and the number of ops of one kind. */
     record Entry(double forwardMs, double backwardMs, long calls) {
         double totalMs() {
@@ -39,19 +36,19 @@ final class TfOpProfile {
         }
     }
 
-    private final Map<Kind, Entry> byKind;
+    private final Map<OpKind, Entry> byKind;
     private final Map<String, Entry> byOpType;
     private final double busyMs;
     private final List<String> nodes;
 
-    private TfOpProfile(Map<Kind, Entry> byKind, Map<String, Entry> byOpType, double busyMs, List<String> nodes) {
+    private TfOpProfile(Map<OpKind, Entry> byKind, Map<String, Entry> byOpType, double busyMs, List<String> nodes) {
         this.nodes = nodes;
         this.byKind = byKind;
         this.byOpType = byOpType;
         this.busyMs = busyMs;
     }
 
-    Map<Kind, Entry> byKind() {
+    Map<OpKind, Entry> byKind() {
         return byKind;
     }
 
@@ -136,7 +133,7 @@ final class TfOpProfile {
             }
         }
         double[] shareNanos = apportion(spans);
-        Map<Kind, double[]> kinds = new EnumMap<>(Kind.class);
+        Map<OpKind, double[]> kinds = new EnumMap<>(OpKind.class);
         Map<String, double[]> types = new LinkedHashMap<>();
         double busy = 0;
         for (int i = 0; i < spans.size(); i++) {
@@ -147,8 +144,8 @@ final class TfOpProfile {
             add(kinds.computeIfAbsent(kind(s.name, s.type), k -> new double[3]), backward, ms);
             add(types.computeIfAbsent(s.type, k -> new double[3]), backward, ms);
         }
-        Map<Kind, Entry> byKind = new EnumMap<>(Kind.class);
-        for (Kind k : Kind.values()) {
+        Map<OpKind, Entry> byKind = new EnumMap<>(OpKind.class);
+        for (OpKind k : OpKind.values()) {
             double[] v = kinds.getOrDefault(k, new double[3]);
             byKind.put(k, new Entry(v[0], v[1], (long) v[2]));
         }
@@ -215,30 +212,44 @@ final class TfOpProfile {
     }
 
     /** The kind of an op from its node name's scopes and its (possibly rewritten) TensorFlow type. */
-    static Kind kind(String node, String type) {
+    static OpKind kind(String node, String type) {
         String t = type.toLowerCase(Locale.ROOT);
         if (node.contains("/update/") || node.startsWith("update/") || t.startsWith("resourceapply")
                 || t.contains("applymomentum") || t.contains("applygradientdescent")) {
-            return Kind.OPTIMIZER;
+            return OpKind.OPTIMIZER;
         }
         // Sinkhorn has no gradient: a gradient op that reads its codes is the loss's
-        if (node.contains("/sinkhorn/")) return node.contains("_gradients") ? Kind.HEAD : Kind.SINKHORN;
-        if (node.contains("/head/") || node.contains("_gradients/head/")) return t.contains("batchnorm") ? Kind.BATCH_NORM : Kind.HEAD;
-        if (node.contains("/se/")) return Kind.SQUEEZE_EXCITATION;
+        if (node.contains("/sinkhorn/")) return node.contains("_gradients") ? OpKind.HEAD : OpKind.SINKHORN;
+        if (node.contains("/head/") || node.contains("_gradients/head/")) return t.contains("batchnorm") ? OpKind.BATCH_NORM : OpKind.HEAD;
+        if (node.contains("/se/")) return OpKind.SQUEEZE_EXCITATION;
         boolean conv = t.contains("conv2d");
         if (conv) {
-            if (node.contains("/stem/")) return Kind.STEM_CONV;
-            if (node.contains("/b/")) return Kind.GROUPED_CONV_3X3;
-            return Kind.CONV_1X1;
+            if (node.contains("/stem/")) return OpKind.STEM_CONV;
+            if (node.contains("/b/")) return OpKind.GROUPED_CONV_3X3;
+            return OpKind.CONV_1X1;
         }
-        if (t.contains("batchnorm")) return Kind.BATCH_NORM;
+        if (t.contains("batchnorm")) return OpKind.BATCH_NORM;
         if (t.startsWith("relu") || t.contains("relugrad") || t.equals("addv2") || t.equals("add")
                 || t.endsWith("relu") || t.equals("_mkladd") || t.equals("_mkladdv2")) {
-            return node.contains("/group") ? Kind.ACTIVATION : Kind.HEAD;
+            return node.contains("/group") ? OpKind.ACTIVATION : OpKind.HEAD;
         }
-        if (node.contains("/images") || t.equals("_arg") || t.equals("placeholder")) return Kind.DATA;
-        if (!node.contains("/group")) return Kind.HEAD; // pooled features onwards: normalisation, scores, loss
-        return Kind.OTHER;
+        if (node.contains("/images") || t.equals("_arg") || t.equals("placeholder")) return OpKind.DATA;
+        if (!node.contains("/group")) return OpKind.HEAD; // pooled features onwards: normalisation, scores, loss
+        return OpKind.OTHER;
+    }
+
+    /**
+     * The engine-neutral profile of a step whose wall time was {@code wallMs}, {@code copyInMs} of it spent
+     * bringing the batch into TensorFlow; what no op covered and was not copying is {@link OpKind#UNATTRIBUTED}.
+     */
+    StepProfile toStepProfile(double wallMs, double copyInMs) {
+        Map<OpKind, OpTime> m = new EnumMap<>(OpKind.class);
+        byKind.forEach((k, e) -> m.put(k, new OpTime(k, e.forwardMs(), e.backwardMs(), e.calls())));
+        OpTime data = m.get(OpKind.DATA);
+        m.put(OpKind.DATA, new OpTime(OpKind.DATA, data.forwardMs() + copyInMs, data.backwardMs(), data.calls()));
+        m.put(OpKind.UNATTRIBUTED, new OpTime(OpKind.UNATTRIBUTED, Math.max(0, wallMs - busyMs - copyInMs), 0, 0));
+        return StepProfile.of("TensorFlow step stats (FULL_TRACE); ops by scope and type, time of ops running at"
+                + " once shared between them", wallMs, m);
     }
 
     /** A table of the kinds, then of the op types, for reading a profile by eye. */
@@ -246,7 +257,7 @@ final class TfOpProfile {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%-22s %9s %9s %9s %6s %6s%n", "kind", "fwd ms", "bwd ms", "total",
                 "share", "ops"));
-        for (Map.Entry<Kind, Entry> e : byKind.entrySet()) {
+        for (Map.Entry<OpKind, Entry> e : byKind.entrySet()) {
             Entry v = e.getValue();
             b.append(String.format(Locale.ROOT, "%-22s %9.1f %9.1f %9.1f %5.1f%% %6d%n", e.getKey(), v.forwardMs,
                     v.backwardMs, v.totalMs(), 100 * v.totalMs() / wallMs, v.calls));

@@ -12,6 +12,7 @@ import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
 import org.seer4j.core.port.LossAndGradients;
 import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.ProfiledStep;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
@@ -146,6 +147,13 @@ final class TfSwavModel implements SwavModel {
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         return run(batch, plan, null);
+    }
+
+    /** The step traced by TensorFlow: the time of every op, by kind (see {@link TfOpProfile}). */
+    @Override
+    public ProfiledStep profiledStep(MultiCropBatch batch, StepPlan plan) {
+        TracedStep t = tracedStep(batch, plan);
+        return new ProfiledStep(t.result(), t.profile().toStepProfile(t.wallMs(), t.result().forwardNanos() / 1e6));
     }
 
     /** The same step traced by TensorFlow (RunOptions FULL_TRACE), with its time by kind of operation. */
