@@ -10,9 +10,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Split;
-import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.linalg.MatMul;
-import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TFloat32;
@@ -123,14 +121,22 @@ final class RegNetGraph {
         return tf.nn.relu(tf.math.add(x, shortcut));
     }
 
+    /**
+     * Squeeze-excitation on [N, C] rows: its 1x1 convolutions act on one pixel per image, so they are matrix
+     * products (the HWIO filter [1, 1, in, out] read as [in, out]); MatMul and its gradients are cheaper than
+     * convolution kernels (and their oneDNN reorders) on such tiny inputs.
+     */
     private Operand<TFloat32> squeezeExcite(Ops tf, Operand<TFloat32> x, String p, int width, int seWidth) {
-        Operand<TFloat32> s = tf.math.mean(x, tf.constant(new int[] {1, 2}), Mean.keepDims(true));
-        s = tf.nn.biasAdd(conv(tf, s, p + ".fc1.weight", width, seWidth, 1, 1, 1),
-                vars.value(p + ".fc1.bias", TfVariable.Kind.BIAS, seWidth));
-        s = tf.nn.relu(s);
-        s = tf.nn.biasAdd(conv(tf, s, p + ".fc2.weight", seWidth, width, 1, 1, 1),
-                vars.value(p + ".fc2.bias", TfVariable.Kind.BIAS, width));
-        return tf.math.mul(x, tf.math.sigmoid(s));
+        Operand<TFloat32> s = tf.math.mean(x, tf.constant(new int[] {1, 2}));
+        Operand<TFloat32> w1 = tf.reshape(vars.value(p + ".fc1.weight", TfVariable.Kind.CONV, seWidth, width, 1, 1),
+                tf.constant(new int[] {width, seWidth}));
+        s = tf.nn.relu(tf.nn.biasAdd(tf.linalg.matMul(s, w1), vars.value(p + ".fc1.bias", TfVariable.Kind.BIAS,
+                seWidth)));
+        Operand<TFloat32> w2 = tf.reshape(vars.value(p + ".fc2.weight", TfVariable.Kind.CONV, width, seWidth, 1, 1),
+                tf.constant(new int[] {seWidth, width}));
+        s = tf.nn.biasAdd(tf.linalg.matMul(s, w2), vars.value(p + ".fc2.bias", TfVariable.Kind.BIAS, width));
+        Operand<TFloat32> gate = tf.reshape(tf.math.sigmoid(s), tf.constant(new int[] {-1, 1, 1, width}));
+        return tf.math.mul(x, gate);
     }
 
     /** torch-style convolution: padding k/2 on every side, so stride-2 outputs match torch's exactly. */
@@ -139,9 +145,10 @@ final class RegNetGraph {
         if (k == 1 && stride > 1) {
             // The pixels a strided 1x1 kernel reads, then a stride-1 convolution: the same values, and it avoids
             // oneDNN's filter-gradient kernel for strided 1x1 convolutions, which corrupts the heap on AVX-512 CPUs
-            // when the input has fewer than 16 channels (seen on AMD EPYC: "double free or corruption").
-            x = tf.stridedSlice(x, tf.constant(new int[4]), tf.constant(new int[4]),
-                    tf.constant(new int[] {1, stride, stride, 1}), StridedSlice.beginMask(15L), StridedSlice.endMask(15L));
+            // when the input has fewer than 16 channels (seen on AMD EPYC: "double free or corruption"). The
+            // pixels are picked by a 1x1 average pool (each output averages one pixel: exact): one pooling kernel
+            // each way, where a strided slice and its zero-filled gradient cost twice as much.
+            x = tf.nn.avgPool(x, List.of(1L, 1L, 1L, 1L), List.of(1L, (long) stride, (long) stride, 1L), "VALID");
             stride = 1;
         }
         List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
