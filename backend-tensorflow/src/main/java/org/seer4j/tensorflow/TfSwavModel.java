@@ -12,6 +12,7 @@ import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
 import org.seer4j.core.port.LossAndGradients;
 import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.ProfiledStep;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
@@ -28,6 +29,8 @@ import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
@@ -145,6 +148,35 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
+        return run(batch, plan, null);
+    }
+
+    /** The step traced by TensorFlow: the time of every op, by kind (see {@link TfOpProfile}). */
+    @Override
+    public ProfiledStep profiledStep(MultiCropBatch batch, StepPlan plan) {
+        TracedStep t = tracedStep(batch, plan);
+        return new ProfiledStep(t.result(), t.profile().toStepProfile(t.wallMs(), t.result().forwardNanos() / 1e6));
+    }
+
+    /** The same step traced by TensorFlow (RunOptions FULL_TRACE), with its time by kind of operation. */
+    TracedStep tracedStep(MultiCropBatch batch, StepPlan plan) {
+        RunMetadata[] trace = new RunMetadata[1];
+        long t0 = System.nanoTime();
+        StepResult r = run(batch, plan, trace);
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        if (gradientScopes == null) gradientScopes = TfOpProfile.gradientScopes(graph);
+        return new TracedStep(r, wallMs, TfOpProfile.of(trace[0], gradientScopes));
+    }
+
+    /** Gradient op names to their layers' scopes, for profiles; found once the training graphs exist. */
+    private Map<String, String> gradientScopes;
+
+    /** A traced step's result, wall time and op profile. */
+    record TracedStep(StepResult result, double wallMs, TfOpProfile profile) {
+    }
+
+    /** One step; with {@code trace} non-null the run is traced and its metadata stored there. */
+    private StepResult run(MultiCropBatch batch, StepPlan plan, RunMetadata[] trace) {
         releaseReaders();
         long t0 = System.nanoTime();
         TrainingGraph g = trainingGraph(batch);
@@ -161,7 +193,11 @@ final class TfSwavModel implements SwavModel {
                 long t1 = System.nanoTime();
                 float loss;
                 List<Tensor> embeddings = new ArrayList<>();
-                try (Result r = runner.run()) {
+                if (trace != null) {
+                    runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+                }
+                try (Result r = trace == null ? runner.run() : runner.runAndFetchMetadata()) {
+                    if (trace != null) trace[0] = r.getMetadata().orElseThrow();
                     loss = TfTensors.scalar(r.get(0));
                     for (int i = 1; i < r.size(); i++) embeddings.add(TfTensors.fromTf(r.get(i)));
                 } catch (TFInvalidArgumentException e) {
@@ -205,7 +241,7 @@ final class TfSwavModel implements SwavModel {
     private Session.Runner feed(TrainingGraph g, MultiCropBatch batch, StepPlan plan, List<TFloat32> fed) {
         Session.Runner runner = session.runner();
         for (int i = 0; i < g.inputs.size(); i++) {
-            TFloat32 t = TfTensors.toTf(batch.groups().get(i));
+            TFloat32 t = TfTensors.toTfNhwc(batch.groups().get(i));
             fed.add(t);
             runner.feed(g.inputs.get(i), t);
         }
@@ -248,6 +284,7 @@ final class TfSwavModel implements SwavModel {
             shapes.add(t.shape());
         }
         key.add(List.of(batch.batchSize()));
+        if (!training.containsKey(key)) gradientScopes = null;
         return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
                 vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes,
                 graphCollective, settings.activationCheckpointing()));

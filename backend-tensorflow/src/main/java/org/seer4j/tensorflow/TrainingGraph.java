@@ -24,6 +24,7 @@ final class TrainingGraph {
     /** torch's BN momentum: running = (1 - 0.1) * running + 0.1 * batch statistic. */
     static final float BN_MOMENTUM = 0.1f;
 
+    /** One NHWC image placeholder per crop group. */
     final List<Placeholder<TFloat32>> inputs = new ArrayList<>();
     final Placeholder<TFloat32> lr;
     final List<Placeholder<TFloat32>> queueFeeds = new ArrayList<>();
@@ -51,11 +52,13 @@ final class TrainingGraph {
         for (int g = 0; g < groupShapes.size(); g++) {
             int[] s = groupShapes.get(g);
             Ops tg = tf.withSubScope("group" + g);
+            // NHWC: the step transposes the port's NCHW crops while copying them in (TfTensors.toTfNhwc), which
+            // costs less than a transpose op on 3-channel images
             Placeholder<TFloat32> in = tg.withName("images").placeholder(TFloat32.class,
-                    Placeholder.shape(TfTensors.shape(s)));
+                    Placeholder.shape(TfTensors.shape(s[0], s[2], s[3], s[1])));
             inputs.add(in);
             List<Operand<TFloat32>> b = new ArrayList<>();
-            b.add(RegNetGraph.nchwToNhwc(tg, in));
+            b.add(in);
             for (int i = 0; i < net.segmentCount(); i++) {
                 b.add(net.segment(tg, i, b.get(i), true, stats));
             }
