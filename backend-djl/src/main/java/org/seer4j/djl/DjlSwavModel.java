@@ -52,6 +52,8 @@ final class DjlSwavModel implements SwavModel {
     private final SgdLarcOptimizer optimizer;
     /** Data-parallel peers: gradients and the loss are averaged over them, Sinkhorn spans their batches. */
     private final Collective collective;
+    /** The sharded-state update (backend.shard_optimizer_state with several workers), else null. */
+    private final ShardedUpdate sharded;
     private final QueueBank queues;
     private boolean prototypesNormalized;
     /** Rows this close to unit length count as normalised (float32 rounding of a normalised row is ~1e-7). */
@@ -101,6 +103,8 @@ final class DjlSwavModel implements SwavModel {
         }
         this.segmented = syncBnWorkers == 1;
         params.load(initialWeights);
+        this.sharded = settings.shardOptimizerState() && collective.worldSize() > 1 && optimizer != null
+                ? new ShardedUpdate(swavParameters(), collective, params, optimizer) : null;
         if (collective.worldSize() > 1) {
             // every replica starts from rank 0's weights, whatever each was initialised with
             params.load(Replicas.broadcast(params.toTensors(), collective));
@@ -164,6 +168,7 @@ final class DjlSwavModel implements SwavModel {
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         requireTraining();
+        if (sharded != null) sharded.release();
         return segmented ? segmentedStep(batch, plan) : wholeGraphStep(batch, plan);
     }
 
@@ -227,6 +232,15 @@ final class DjlSwavModel implements SwavModel {
                               Map<String, Tensor> into, long[] nanos) {
         long t0 = System.nanoTime();
         long region = timeline.start();
+        if (sharded != null && into == null) {
+            Grad.withoutGradient(() -> {
+                shardedUpdate(step, entries, plan);
+                for (ModelParameters.Entry p : entries) params.freeGradient(p);
+            });
+            timeline.end(OpKind.OPTIMIZER, false, region);
+            nanos[0] += System.nanoTime() - t0;
+            return;
+        }
         Map<String, PtNDArray> averaged = null;
         if (collective.worldSize() > 1 && into == null) {
             averaged = new LinkedHashMap<>();
@@ -289,13 +303,17 @@ final class DjlSwavModel implements SwavModel {
                 long backward = System.nanoTime() - b0;
                 long u0 = System.nanoTime();
                 long region = timeline.start();
-                Map<String, PtNDArray> averaged = null;
-                if (collective.worldSize() > 1) {
-                    averaged = new LinkedHashMap<>();
-                    averageGradients(step, swavParameters(), averaged);
+                if (sharded != null) {
+                    Grad.withoutGradient(() -> shardedUpdate(step, swavParameters(), plan));
+                } else {
+                    Map<String, PtNDArray> averaged = null;
+                    if (collective.worldSize() > 1) {
+                        averaged = new LinkedHashMap<>();
+                        averageGradients(step, swavParameters(), averaged);
+                    }
+                    Map<String, PtNDArray> gradients = averaged;
+                    Grad.withoutGradient(() -> update(step, plan, gradients));
                 }
-                Map<String, PtNDArray> gradients = averaged;
-                Grad.withoutGradient(() -> update(step, plan, gradients));
                 // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
                 // and keeps a later failed step from touching the weights at all.
                 normalizePrototypes();
@@ -610,6 +628,12 @@ final class DjlSwavModel implements SwavModel {
         }
     }
 
+    /** Reduce-scatter, the update of this worker's tensors, all-gather of the weights (see ShardedUpdate). */
+    private void shardedUpdate(PtNDManager step, List<ModelParameters.Entry> entries, StepPlan plan) {
+        String frozen = plan.freezePrototypes() ? PROTOTYPES : null;
+        if (sharded.apply(step, entries, plan.lr(), frozen).contains(PROTOTYPES)) prototypesNormalized = false;
+    }
+
     /** The tensors the SwAV loss reaches: everything trainable except the classifier. */
     private List<ModelParameters.Entry> swavParameters() {
         return params.trainable().stream().filter(e -> !e.name().startsWith("fc.")).toList();
@@ -726,6 +750,7 @@ final class DjlSwavModel implements SwavModel {
         if (optimizer != null) {
             for (ModelParameters.Entry p : params.trainable()) {
                 PtNDArray buf = optimizer.buffer(p.name());
+                if (buf == null && sharded != null) buf = sharded.gathered(p.name());
                 if (buf == null) continue;
                 buffers.put("momentum." + p.name(), buf);
                 infos.add(NativeChunks.info("momentum." + p.name(), buf.getShape()));
@@ -766,6 +791,7 @@ final class DjlSwavModel implements SwavModel {
             if (p == null || !java.util.Arrays.equals(p.shape().getShape(), t.shape())) {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
+            if (sharded != null && !sharded.owns(name)) continue; // another worker keeps it
             PtNDArray buffer = (PtNDArray) manager.zeros(p.shape(), params.dataType());
             if (chunk == null) chunk = NativeChunks.buffer();
             NativeChunks.fill(buffer, state, t, chunk);
@@ -773,9 +799,21 @@ final class DjlSwavModel implements SwavModel {
         }
     }
 
+    /** Sharded state: rank 0 collects every worker's momentum for the checkpoint it is about to write. */
+    @Override
+    public void gatherTrainingState() {
+        if (sharded != null) sharded.gather(swavParameters(), manager, params.dataType());
+    }
+
     @Override
     public Map<String, Tensor> trainingState() {
         Map<String, Tensor> out = new LinkedHashMap<>(optimizer == null ? Map.of() : optimizer.state());
+        if (sharded != null) {
+            for (ModelParameters.Entry p : params.trainable()) {
+                PtNDArray buf = sharded.gathered(p.name());
+                if (buf != null) out.put("momentum." + p.name(), Convert.toTensor(buf));
+            }
+        }
         out.putAll(queues.state());
         return out;
     }
@@ -793,6 +831,7 @@ final class DjlSwavModel implements SwavModel {
             if (p == null || !java.util.Arrays.equals(Convert.toInts(p.shape()), e.getValue().shape())) {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
+            if (sharded != null && !sharded.owns(name)) continue; // another worker keeps it
             optimizer.load(name, Convert.toArray(manager, e.getValue(), params.dataType(), true));
         }
     }

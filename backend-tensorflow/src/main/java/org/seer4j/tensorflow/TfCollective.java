@@ -13,13 +13,11 @@ import org.seer4j.core.port.Collective;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
-import org.tensorflow.Server;
 import org.tensorflow.Session;
 import org.tensorflow.TargetedSession;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -51,7 +49,7 @@ public final class TfCollective implements Collective {
     private final WorkerEnvironment environment;
     private final List<Peer> peers;
     private final Duration timeout;
-    private final Server server;
+    private final GrpcServer server;
     private final Graph graph;
     private final Session session;
     private final Scope scope;
@@ -72,7 +70,9 @@ public final class TfCollective implements Collective {
                 // only this worker's devices: no session on one task waits for the others' devices
                 .addDeviceFilters("/job:" + JOB + "/task:" + environment.rank())
                 .setExperimental(ConfigProto.Experimental.newBuilder()
-                        .setCollectiveGroupLeader("/job:" + JOB + "/replica:0/task:0"))
+                        .setCollectiveGroupLeader("/job:" + JOB + "/replica:0/task:0")
+                        // TF's default cuts every received chunk into 4 KB protobuf strings
+                        .setRecvBufMaxChunk(RingSubdivisions.CHUNK_BYTES))
                 .build();
         JobDef.Builder job = JobDef.newBuilder().setName(JOB);
         for (int r = 0; r < environment.worldSize(); r++) {
@@ -85,12 +85,11 @@ public final class TfCollective implements Collective {
                 .setProtocol("grpc")
                 .setDefaultSessionConfig(config)
                 .build();
-        Server started = new Server(serverDef);
-        started.start();
-        this.server = started;
+        this.server = GrpcServer.start(serverDef);
         this.graph = new Graph();
         this.scope = Ops.create(graph).scope();
-        this.target = "grpc://localhost:" + peers.get(environment.rank()).port();
+        // the server's own target: sessions on it feed and fetch in process (see GrpcServer)
+        this.target = server.target();
         this.session = TargetedSession.open(graph, target, config);
     }
 
@@ -147,9 +146,12 @@ public final class TfCollective implements Collective {
     public synchronized void allReduceSum(float[] buffer) {
         String[] names = ops.computeIfAbsent("reduce/f32/" + buffer.length,
                 k -> reduceOp(DataType.DT_FLOAT, buffer.length));
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length), DataBuffers.of(buffer, true, false));
-             Result out = run("allReduceSum", buffer.length, names, in)) {
-            ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+        // bulk copies in and out of native memory (a tensor built from a Java buffer copies value by value)
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length))) {
+            in.asRawTensor().data().asFloats().write(buffer);
+            try (Result out = run("allReduceSum", buffer.length, names, in)) {
+                ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+            }
         }
     }
 
@@ -157,9 +159,11 @@ public final class TfCollective implements Collective {
     public synchronized void allReduceSum(double[] buffer) {
         String[] names = ops.computeIfAbsent("reduce/f64/" + buffer.length,
                 k -> reduceOp(DataType.DT_DOUBLE, buffer.length));
-        try (TFloat64 in = TFloat64.tensorOf(Shape.of(buffer.length), DataBuffers.of(buffer, true, false));
-             Result out = run("allReduceSum", buffer.length, names, in)) {
-            ((TFloat64) out.get(0)).asRawTensor().data().asDoubles().read(buffer);
+        try (TFloat64 in = TFloat64.tensorOf(Shape.of(buffer.length))) {
+            in.asRawTensor().data().asDoubles().write(buffer);
+            try (Result out = run("allReduceSum", buffer.length, names, in)) {
+                ((TFloat64) out.get(0)).asRawTensor().data().asDoubles().read(buffer);
+            }
         }
     }
 
@@ -170,10 +174,12 @@ public final class TfCollective implements Collective {
         }
         String[] names = ops.computeIfAbsent("bcast/" + root + "/" + buffer.length,
                 k -> broadcastOp(buffer.length, root));
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length), DataBuffers.of(buffer, true, false));
-             Result out = run("broadcast", buffer.length, names, in)) {
-            if (rank() != root) {
-                ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length))) {
+            if (rank() == root) in.asRawTensor().data().asFloats().write(buffer);
+            try (Result out = run("broadcast", buffer.length, names, in)) {
+                if (rank() != root) {
+                    ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+                }
             }
         }
     }
@@ -212,7 +218,8 @@ public final class TfCollective implements Collective {
                 .setAttr("instance_key", key)
                 .setAttr("merge_op", "Add")
                 .setAttr("final_op", "Id")
-                .setAttr("subdiv_offsets", new long[0])
+                .setAttr("subdiv_offsets", RingSubdivisions.offsets(length * (type == DataType.DT_DOUBLE ? 8L : 4L),
+                        worldSize()))
                 .setAttr("timeout_seconds", (float) timeout.toMillis() / 1000f)
                 .build();
         return new String[] {placeholder.name(), reduce.name()};
@@ -247,10 +254,7 @@ public final class TfCollective implements Collective {
         session.close();
         graph.close();
         try {
-            server.stop();
             server.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // the server may already be down after a peer failure; closing must not mask the original error
         }

@@ -78,6 +78,11 @@ final class TfSwavModel implements SwavModel {
                         .getName() + " for " + settings.collective().worldSize() + " workers");
             }
             workers = tc;
+            if (settings.shardOptimizerState()) {
+                throw new org.seer4j.core.config.ConfigException("backend.shard_optimizer_state", "the TensorFlow "
+                        + "engine keeps the whole optimiser state on every worker (its update runs in the training "
+                        + "graph); use backend.name: djl for sharded state, or set it to false");
+            }
         }
         int bnGroup = settings.syncBnWorkers();
         this.graphCollective = workers == null ? null

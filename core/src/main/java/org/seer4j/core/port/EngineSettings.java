@@ -9,11 +9,21 @@ import org.seer4j.core.swav.QueueSchedule;
  * How an engine should run a model: device ({@code auto|cpu|gpu}), intra-op threads (0: engine default), the seed
  * of the initial weights, the objective and optimiser settings the training step follows, the data-parallel
  * workers, how many of them share BN statistics ({@code syncBnGroupSize}, 0: all of them), and whether the trunk
- * recomputes each stage's activations during backward instead of keeping them ({@code activationCheckpointing}).
+ * recomputes each stage's activations during backward instead of keeping them ({@code activationCheckpointing}),
+ * and whether each worker keeps the optimiser state of its share of the tensors only ({@code shardOptimizerState},
+ * see {@link org.seer4j.core.optim.OptimizerShards}).
  */
 public record EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,
                              ViewsConfig views, int batchSize, Collective collective, int syncBnGroupSize,
-                             boolean activationCheckpointing) {
+                             boolean activationCheckpointing, boolean shardOptimizerState) {
+
+    /** Settings whose workers each keep the whole optimiser state. */
+    public EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,
+                          ViewsConfig views, int batchSize, Collective collective, int syncBnGroupSize,
+                          boolean activationCheckpointing) {
+        this(device, threads, seed, swav, optim, views, batchSize, collective, syncBnGroupSize,
+                activationCheckpointing, false);
+    }
 
     /** Settings that keep every activation for backward. */
     public EngineSettings(String device, int threads, long seed, SwavConfig swav, OptimConfig optim,

@@ -176,7 +176,8 @@ public final class PretrainService implements PretrainUseCase {
     static EngineSettings settings(RunConfig config, Collective collective) {
         return new EngineSettings(config.backend().device(), config.backend().threads(), config.train().seed(),
                 config.swav(), config.optim(), config.views(), config.train().batchSize() / collective.worldSize(),
-                collective, config.backend().syncBnGroupSize(), config.train().activationCheckpointing());
+                collective, config.backend().syncBnGroupSize(), config.train().activationCheckpointing(),
+                config.backend().shardOptimizerState());
     }
 
     /** One call's mutable state. */
@@ -367,6 +368,7 @@ public final class PretrainService implements PretrainUseCase {
 
         private void save() {
             long resumeAt = globalPosition();
+            model.gatherTrainingState();
             if (collective.rank() != 0) {
                 lastSaved = step;
                 return;
