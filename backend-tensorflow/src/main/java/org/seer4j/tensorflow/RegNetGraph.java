@@ -73,22 +73,47 @@ final class RegNetGraph {
         return 1 + (int) def.trunk().blocks().stream().mapToInt(BlockPlan::stage).distinct().count();
     }
 
+    /**
+     * The pieces backward differentiates and updates one at a time: 0 the stem, then each residual block in
+     * order ({@code 1 + } its position in the block plan).
+     */
+    int pieceCount() {
+        return 1 + def.trunk().blocks().size();
+    }
+
+    /** The first piece of segment {@code i} ({@code segmentCount()} gives {@code pieceCount()}). */
+    int firstPiece(int i) {
+        if (i < 0 || i > segmentCount()) throw new IllegalArgumentException("the trunk has no segment " + i);
+        if (i == 0) return 0;
+        if (i == segmentCount()) return pieceCount();
+        List<BlockPlan> blocks = def.trunk().blocks();
+        int stage = blocks.stream().mapToInt(BlockPlan::stage).distinct().sorted().skip(i - 1L).findFirst()
+                .orElseThrow();
+        for (int b = 0; b < blocks.size(); b++) {
+            if (blocks.get(b).stage() == stage) return 1 + b;
+        }
+        throw new IllegalStateException("stage " + stage + " has no block");
+    }
+
     /** Segment {@code i} of the trunk: 0 the stem on NHWC images, then the stages in order. */
     Operand<TFloat32> segment(Ops tf, int i, Operand<TFloat32> x, boolean training, List<BnStat> stats) {
+        for (int p = firstPiece(i); p < firstPiece(i + 1); p++) {
+            x = piece(tf, p, x, training, stats);
+        }
+        return x;
+    }
+
+    /** Piece {@code i} of the trunk: 0 the stem on NHWC images, then the residual blocks in order. */
+    Operand<TFloat32> piece(Ops tf, int i, Operand<TFloat32> x, boolean training, List<BnStat> stats) {
         if (i == 0) {
             Ops s = tf.withSubScope("stem");
             int stem = def.trunk().stemWidth();
             x = conv(s, x, "stem.0.weight", 3, stem, 3, def.stemStride(), 1);
             return s.nn.relu(bn(s, x, "stem.1", stem, training, stats));
         }
-        int stage = def.trunk().blocks().stream().mapToInt(BlockPlan::stage).distinct().sorted().skip(i - 1L)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("the trunk has no segment " + i));
-        for (BlockPlan b : def.trunk().blocks()) {
-            if (b.stage() == stage) {
-                x = block(tf.withSubScope("s" + b.stage() + "b" + b.index()), x, b, training, stats);
-            }
-        }
-        return x;
+        if (i >= pieceCount()) throw new IllegalArgumentException("the trunk has no piece " + i);
+        BlockPlan b = def.trunk().blocks().get(i - 1);
+        return block(tf.withSubScope("s" + b.stage() + "b" + b.index()), x, b, training, stats);
     }
 
     /** Global average pooling of the last stage: [N, trunk width]. */

@@ -194,7 +194,7 @@ final class TfSwavModel implements SwavModel {
                 runner.fetch(g.loss);
                 if (fill) g.assignEmbeddings.forEach(runner::fetch);
                 g.bnUpdates.forEach(runner::addTarget);
-                (plan.freezePrototypes() ? g.updatesFrozenPrototypes : g.updatesWithPrototypes).forEach(runner::addTarget);
+                g.updates(plan.freezePrototypes()).forEach(runner::addTarget);
                 long t1 = System.nanoTime();
                 float loss;
                 List<Tensor> embeddings = new ArrayList<>();
@@ -229,7 +229,7 @@ final class TfSwavModel implements SwavModel {
         try {
             Session.Runner runner = feed(g, batch, plan, fed);
             runner.fetch(g.loss);
-            g.gradients.forEach(runner::fetch);
+            g.gradients().forEach(runner::fetch);
             try (Result r = runner.run()) {
                 Map<String, Tensor> grads = new LinkedHashMap<>();
                 for (int i = 0; i < g.gradientVariables.size(); i++) {
