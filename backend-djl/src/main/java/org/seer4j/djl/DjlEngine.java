@@ -48,7 +48,7 @@ public final class DjlEngine implements Engine {
     @Override
     public SwavModel open(ModelDefinition model, EngineSettings settings, TensorReader initialWeights) {
         applyThreads(settings.threads());
-        Device device = DeviceChoice.resolve(settings.device(), pytorch);
+        Device device = DeviceChoice.resolve(settings.device(), pytorch, localRank(settings));
         return new DjlSwavModel(model, settings, initialWeights, (PtNDManager) pytorch.newBaseManager(device),
                 DataType.FLOAT32);
     }
@@ -56,8 +56,13 @@ public final class DjlEngine implements Engine {
     /** A model with the given starting weights; tests use FLOAT64 for finite-difference checks. */
     DjlSwavModel open(ModelDefinition model, EngineSettings settings, Map<String, Tensor> weights, DataType type) {
         applyThreads(settings.threads());
-        Device device = DeviceChoice.resolve(settings.device(), pytorch);
+        Device device = DeviceChoice.resolve(settings.device(), pytorch, localRank(settings));
         return new DjlSwavModel(model, settings, weights, (PtNDManager) pytorch.newBaseManager(device), type);
+    }
+
+    /** The worker's index on its node, which picks its GPU. */
+    private static int localRank(EngineSettings settings) {
+        return settings.collective() == null ? 0 : settings.collective().localRank();
     }
 
     @Override

@@ -27,6 +27,7 @@ final class SgdLarcOptimizer {
     private final OptimConfig config;
     private final PtNDManager manager;
     private final Map<String, PtNDArray> momentum = new LinkedHashMap<>();
+    private final Map<String, PtNDArray> scalars = new java.util.HashMap<>();
 
     SgdLarcOptimizer(OptimConfig config, PtNDManager manager) {
         if (!"float32".equals(config.stateDtype())) {
@@ -57,9 +58,12 @@ final class SgdLarcOptimizer {
         }
         // d = (g + wd w) * scale is built in the gradient's own storage, which the step zeroes afterwards anyway;
         // the few temporaries are closed here, or they would pile up in the weights' long-lived manager.
+        // Constants are engine scalars made once (NDArray.mul(Number) makes a tensor from Java memory and converts
+        // it on every call: two more native calls per operation, about a third of the update's calls).
+        DataType type = weight.getDataType();
         if (wd != 0.0) {
-            try (PtNDArray decay = (PtNDArray) weight.mul(wd)) {
-                grad.addi(decay);
+            try (PtNDArray decay = JniUtils.mul(weight, scalar(type, wd))) {
+                JniUtils.addi(grad, decay);
             }
         }
         if (scale != 1.0) grad.muli(scale);
@@ -69,12 +73,32 @@ final class SgdLarcOptimizer {
             buf.attach(manager);
             momentum.put(name, buf);
         } else {
-            buf.muli(config.momentum()).addi(grad);
+            JniUtils.muli(buf, scalar(type, config.momentum()));
+            JniUtils.addi(buf, grad);
         }
         // the step's product lr * buf goes into the gradient's storage (no longer needed): no temporary the size
         // of the tensor, which for SEER's largest (109M values) would be 436 MB per update
-        grad.subi(grad).addi(buf).muli(lr);
-        weight.subi(grad);
+        JniUtils.subi(grad, grad);
+        JniUtils.addi(grad, buf);
+        JniUtils.muli(grad, scalar(type, lr));
+        JniUtils.subi(weight, grad);
+    }
+
+    /** A 0-d engine tensor holding {@code v}, kept for the constants that recur (decay, momentum, this step's lr). */
+    private PtNDArray scalar(DataType type, double v) {
+        String key = type + ":" + v;
+        PtNDArray s = scalars.get(key);
+        if (s == null) {
+            // a schedule changes the rate every step: forget rates no longer in use
+            if (scalars.size() >= 8) {
+                scalars.values().forEach(PtNDArray::close);
+                scalars.clear();
+            }
+            s = JniUtils.full(manager, new ai.djl.ndarray.types.Shape(), v, type, manager.getDevice(),
+                    ai.djl.ndarray.types.SparseFormat.DENSE);
+            scalars.put(key, s);
+        }
+        return s;
     }
 
     private static double norm(PtNDArray a) {
