@@ -81,7 +81,8 @@ final class DjlSwavModel implements SwavModel {
         this.manager = manager;
         this.params = new ModelParameters(manager, dataType);
         this.network = new SwavNetwork(definition, params);
-        this.optimizer = settings.optim() == null ? null : new SgdLarcOptimizer(settings.optim(), manager);
+        this.optimizer = settings.optim() == null ? null
+                : new SgdLarcOptimizer(settings.optim(), manager, swavParameters());
         this.collective = settings.collective() == null ? Collective.SINGLE : settings.collective();
         this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.swav().queueLength());
         int syncBnWorkers = settings.syncBnWorkers();
@@ -683,10 +684,8 @@ final class DjlSwavModel implements SwavModel {
             if (p == null || !java.util.Arrays.equals(p.shape().getShape(), t.shape())) {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
-            PtNDArray buffer = (PtNDArray) manager.zeros(p.shape(), params.dataType());
             if (chunk == null) chunk = NativeChunks.buffer();
-            NativeChunks.fill(buffer, state, t, chunk);
-            optimizer.load(name, buffer);
+            NativeChunks.fill(optimizer.loadInPlace(name), state, t, chunk);
         }
     }
 
@@ -710,7 +709,9 @@ final class DjlSwavModel implements SwavModel {
             if (p == null || !java.util.Arrays.equals(Convert.toInts(p.shape()), e.getValue().shape())) {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
-            optimizer.load(name, Convert.toArray(manager, e.getValue(), params.dataType(), true));
+            try (PtNDArray values = Convert.toArray(manager, e.getValue(), params.dataType(), true)) {
+                optimizer.load(name, values);
+            }
         }
     }
 
