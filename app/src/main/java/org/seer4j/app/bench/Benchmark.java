@@ -3,14 +3,20 @@ package org.seer4j.app.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.MultiCropBatch;
 import org.seer4j.core.port.StepPlan;
+import org.seer4j.core.port.StepProfile;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
 
-/** Runs the standard workload on an engine: warm-up steps, then the median of timed steps, then sgemm. */
+/**
+ * Runs the standard workload on an engine: the model is built and warmed up once (that time is reported as the
+ * preparation), then {@code rounds} rounds of timed steps, optionally profiled steps, then sgemm.
+ */
 public final class Benchmark {
     private final Engine engine;
     private final BenchWorkload workload;
@@ -20,31 +26,52 @@ public final class Benchmark {
         this.workload = workload;
     }
 
-    public BenchReport run(int warmup, int steps) {
+    /**
+     * @param profileSteps profiled steps after the timed rounds (0: no profile); their mean is reported
+     */
+    public BenchReport run(int warmup, int steps, int rounds, int profileSteps) {
         if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
         MultiCropBatch batch = workload.randomBatch(1);
-        long[] wall = new long[steps];
-        long[][] parts = new long[4][steps];
+        List<BenchRound> measured = new ArrayList<>();
+        StepProfile profile = null;
+        long iteration = 0;
+        long t0 = System.nanoTime();
+        double prepareMs;
         try (SwavModel model = engine.open(workload.model(), workload.settings())) {
-            for (int i = 0; i < warmup; i++) model.step(batch, plan(i));
-            for (int i = 0; i < steps; i++) {
-                long t = System.nanoTime();
-                StepResult r = model.step(batch, plan(warmup + i));
-                wall[i] = System.nanoTime() - t;
-                parts[0][i] = r.forwardNanos();
-                parts[1][i] = r.backwardNanos();
-                parts[2][i] = r.sinkhornNanos();
-                parts[3][i] = r.updateNanos();
+            // building the model and its first step (where an engine traces or compiles) count as preparation
+            model.step(batch, plan(iteration++));
+            prepareMs = (System.nanoTime() - t0) / 1e6;
+            for (int i = 1; i < warmup; i++) model.step(batch, plan(iteration++));
+            for (int r = 0; r < rounds; r++) {
+                long[] wall = new long[steps];
+                long[][] parts = new long[4][steps];
+                for (int i = 0; i < steps; i++) {
+                    long t = System.nanoTime();
+                    StepResult s = model.step(batch, plan(iteration++));
+                    wall[i] = System.nanoTime() - t;
+                    parts[0][i] = s.forwardNanos();
+                    parts[1][i] = s.backwardNanos();
+                    parts[2][i] = s.sinkhornNanos();
+                    parts[3][i] = s.updateNanos();
+                }
+                double stepMs = median(wall) / 1e6;
+                measured.add(new BenchRound(workload.batch() / (stepMs / 1e3), stepMs,
+                        Arrays.stream(wall).min().orElseThrow() / 1e6, median(parts[0]) / 1e6,
+                        median(parts[1]) / 1e6, median(parts[2]) / 1e6, median(parts[3]) / 1e6));
+            }
+            if (profileSteps > 0) {
+                List<StepProfile> profiles = new ArrayList<>();
+                for (int i = 0; i < profileSteps; i++) {
+                    profiles.add(model.profiledStep(batch, plan(iteration++)).profile());
+                }
+                profile = StepProfile.mean(profiles);
             }
         }
         int threads = workload.settings().threads();
         double sgemm = engine.sgemmGflops(2048, threads);
-        double stepSeconds = median(wall) / 1e9;
-        double gflops = workload.flopsPerStep() / stepSeconds / 1e9;
-        return new BenchReport(engine.name() + " (" + engine.version() + ")", steps, threads,
-                workload.batch() / stepSeconds, gflops, sgemm, gflops / sgemm, peakRssMb(), stepSeconds * 1e3,
-                median(parts[0]) / 1e6, median(parts[1]) / 1e6, median(parts[2]) / 1e6, median(parts[3]) / 1e6,
-                Arrays.stream(wall).min().orElseThrow() / 1e6);
+        return new BenchReport(engine.name() + " (" + engine.version() + ")", steps, threads, workload.batch(),
+                workload.flopsPerStep(), sgemm, peakRssMb(), prepareMs, measured, profile);
     }
 
     /** A small fixed learning rate: the figure is about speed, the weights only need to stay finite. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.model.ModelCost;
 
@@ -35,10 +36,12 @@ class BenchWorkloadTest {
 
     @Test
     void jsonCarriesTheAgreedKeysAndTheFastestStep() throws Exception {
-        BenchReport r = new BenchReport("djl", 5, 2, 20, 30, 150, 0.2, 900, 800, 300, 450, 10, 40, 400);
+        // 16 images in a median step of 800 ms (20 images/s), fastest 400 ms; 24 GFLOP per step: 30 GFLOP/s
+        BenchReport r = new BenchReport("djl", 5, 2, 16, 24e9, 150, 900, 1200,
+                List.of(new BenchRound(20, 800, 400, 300, 450, 10, 40)), null);
         JsonNode j = new ObjectMapper().readTree(r.json());
         for (String key : new String[] {"images_per_s", "gflops_per_s", "sgemm_gflops_per_s", "mfu", "peak_rss_mb",
-                "forward_ms", "backward_ms", "sinkhorn_ms", "update_ms"}) {
+                "forward_ms", "backward_ms", "sinkhorn_ms", "update_ms", "prepare_ms", "rounds"}) {
             assertThat(j.has(key)).as(key).isTrue();
         }
         assertThat(j.get("mfu_best").asDouble()).isCloseTo(0.4, within(1e-9));

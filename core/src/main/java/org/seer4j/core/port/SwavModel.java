@@ -19,6 +19,16 @@ public interface SwavModel extends AutoCloseable {
     /** One SwAV step in training mode: forward every crop group, codes, loss, backward, update as planned. */
     StepResult step(MultiCropBatch batch, StepPlan plan);
 
+    /**
+     * The same step as {@link #step}, with the time of every kind of operation measured ({@code bench --profile}).
+     * Profiling may slow the step down; the profile's shares are what it is for. Engines without a per-operation
+     * profile keep this default: the step's phases only.
+     */
+    default ProfiledStep profiledStep(MultiCropBatch batch, StepPlan plan) {
+        StepResult r = step(batch, plan);
+        return new ProfiledStep(r, StepProfile.ofPhases(r));
+    }
+
     /** Loss and gradients for the batch, in training mode, without updating anything. */
     LossAndGradients lossAndGradients(MultiCropBatch batch, StepPlan plan);
 
