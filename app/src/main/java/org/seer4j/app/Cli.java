@@ -2,6 +2,7 @@ package org.seer4j.app;
 
 import org.seer4j.app.log.Logging;
 import org.seer4j.app.log.Verbosity;
+import org.seer4j.core.distributed.WorkerEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -20,6 +21,13 @@ public final class Cli {
     public static CommandLine commandLine(Object command) {
         Logging.install();
         Logging.verbosity(Verbosity.NORMAL);
+        try {
+            WorkerEnvironment worker = WorkerEnvironment.from(System.getenv());
+            Logging.worker(worker.rank(), worker.worldSize());
+        } catch (IllegalArgumentException e) {
+            // the command reports a broken environment itself, if it needs one
+            Logging.worker(0, 1);
+        }
         CommandLine cl = new CommandLine(command);
         CommandLine.IExecutionStrategy runLast = new CommandLine.RunLast();
         cl.setExecutionStrategy(parsed -> {

@@ -5,9 +5,10 @@ import com.google.inject.ProvisionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import org.seer4j.app.log.Logging;
+import org.seer4j.app.memory.MemoryException;
 import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.port.DataException;
-import org.seer4j.app.memory.MemoryException;
 import picocli.CommandLine;
 
 /**
@@ -48,7 +49,7 @@ public record Failure(int code, String message) {
             return new Failure(RUNTIME, t.getMessage());
         }
         String what = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getName() : t.getMessage();
-        return new Failure(RUNTIME, firstLine(what) + " (stack trace: --verbose or the run folder's log.txt)");
+        return new Failure(RUNTIME, firstLine(what) + " (stack trace: --verbose or " + Logging.runLogHint() + ")");
     }
 
     /** Strips the wrappers that carry nothing for the user: picocli's, Guice's, and causes re-wrapped as-is. */

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.Map;
 import org.seer4j.core.model.InitialWeights;
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.port.ClassifierModel;
+import org.seer4j.core.port.ClassifierSettings;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.SwavModel;
@@ -46,7 +48,7 @@ public final class DjlEngine implements Engine {
     @Override
     public SwavModel open(ModelDefinition model, EngineSettings settings, TensorReader initialWeights) {
         applyThreads(settings.threads());
-        Device device = DeviceChoice.resolve(settings.device(), pytorch);
+        Device device = DeviceChoice.resolve(settings.device(), pytorch, localRank(settings));
         return new DjlSwavModel(model, settings, initialWeights, (PtNDManager) pytorch.newBaseManager(device),
                 DataType.FLOAT32);
     }
@@ -54,8 +56,27 @@ public final class DjlEngine implements Engine {
     /** A model with the given starting weights; tests use FLOAT64 for finite-difference checks. */
     DjlSwavModel open(ModelDefinition model, EngineSettings settings, Map<String, Tensor> weights, DataType type) {
         applyThreads(settings.threads());
-        Device device = DeviceChoice.resolve(settings.device(), pytorch);
+        Device device = DeviceChoice.resolve(settings.device(), pytorch, localRank(settings));
         return new DjlSwavModel(model, settings, weights, (PtNDManager) pytorch.newBaseManager(device), type);
+    }
+
+    /** The worker's index on its node, which picks its GPU. */
+    private static int localRank(EngineSettings settings) {
+        return settings.collective() == null ? 0 : settings.collective().localRank();
+    }
+
+    @Override
+    public ClassifierModel openClassifier(ModelDefinition model, ClassifierSettings settings, TensorReader initialWeights) {
+        return openClassifier(model, settings, initialWeights, DataType.FLOAT32);
+    }
+
+    /** A classifier in {@code type}; tests use FLOAT64 for finite-difference checks. */
+    DjlClassifierModel openClassifier(ModelDefinition model, ClassifierSettings settings, TensorReader initialWeights,
+                                      DataType type) {
+        applyThreads(settings.threads());
+        Device device = DeviceChoice.resolve(settings.device(), pytorch);
+        return new DjlClassifierModel(model, settings, initialWeights, (PtNDManager) pytorch.newBaseManager(device),
+                type);
     }
 
     @Override

@@ -7,7 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +24,8 @@ import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
 import org.seer4j.core.port.LossAndGradients;
 import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.OpKind;
+import org.seer4j.core.port.ProfiledStep;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
@@ -45,6 +52,8 @@ final class DjlSwavModel implements SwavModel {
     private final SgdLarcOptimizer optimizer;
     /** Data-parallel peers: gradients and the loss are averaged over them, Sinkhorn spans their batches. */
     private final Collective collective;
+    /** The sharded-state update (backend.shard_optimizer_state with several workers), else null. */
+    private final ShardedUpdate sharded;
     private final QueueBank queues;
     private boolean prototypesNormalized;
     /** Rows this close to unit length count as normalised (float32 rounding of a normalised row is ~1e-7). */
@@ -57,6 +66,8 @@ final class DjlSwavModel implements SwavModel {
      * whole-graph pass. Tests switch it off to compare against the plain path.
      */
     private boolean segmented;
+    /** Regions of the step being profiled; {@link StepTimeline#OFF} otherwise. */
+    private StepTimeline timeline = StepTimeline.OFF;
 
     /** Embeddings and scores of every crop, crop-major ([crops * batch, D] and [crops * batch, K]). */
     private record Forward(PtNDArray embeddings, PtNDArray scores, int crops, int batch) {
@@ -84,7 +95,7 @@ final class DjlSwavModel implements SwavModel {
         this.optimizer = settings.optim() == null ? null
                 : new SgdLarcOptimizer(settings.optim(), manager, swavParameters());
         this.collective = settings.collective() == null ? Collective.SINGLE : settings.collective();
-        this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.swav().queueLength());
+        this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.queue().rowsPerWorker());
         int syncBnWorkers = settings.syncBnWorkers();
         if (syncBnWorkers > 1) network.synchronizeBatchNorm(new SyncBatchNorm(collective, syncBnWorkers));
         if (settings.activationCheckpointing() && syncBnWorkers > 1) {
@@ -93,15 +104,74 @@ final class DjlSwavModel implements SwavModel {
         }
         this.segmented = syncBnWorkers == 1;
         params.load(initialWeights);
+        this.sharded = settings.shardOptimizerState() && collective.worldSize() > 1 && optimizer != null
+                ? new ShardedUpdate(swavParameters(), collective, params, optimizer) : null;
+        // a worker reserves momentum only for the tensors it owns
+        if (sharded != null) optimizer.keepOnly(sharded::owns);
         if (collective.worldSize() > 1) {
             // every replica starts from rank 0's weights, whatever each was initialised with
             params.load(Replicas.broadcast(params.toTensors(), collective));
         }
     }
 
+    /**
+     * The step under libtorch's profiler (with input shapes), its trace read back by {@link TorchProfile}; the
+     * model marks the regions it knows (data, head, Sinkhorn, update) on a {@link StepTimeline}.
+     */
+    @Override
+    public ProfiledStep profiledStep(MultiCropBatch batch, StepPlan plan) {
+        Path trace = null;
+        try {
+            trace = Files.createTempFile("seer4j-torch-profile", ".json");
+            timeline = StepTimeline.recording();
+            JniUtils.startProfile(false, true, false);
+            long start = System.nanoTime();
+            StepResult r;
+            try {
+                r = step(batch, plan);
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+            long wall = System.nanoTime() - start;
+            return new ProfiledStep(r, new TorchProfile(weightKinds()).read(trace, start, wall, timeline.regions()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read libtorch's profile", e);
+        } finally {
+            timeline = StepTimeline.OFF;
+            if (trace != null) {
+                try {
+                    Files.deleteIfExists(trace);
+                } catch (IOException ignored) {
+                    // a temporary file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** What each weight shape is, for telling convolutions and matrix products apart in a profile. */
+    private Map<List<Long>, OpKind> weightKinds() {
+        Map<List<Long>, OpKind> kinds = new HashMap<>();
+        for (ModelParameters.Entry e : params.trainable()) {
+            long[] shape = e.shape().getShape();
+            if (shape.length < 2) continue;
+            String n = e.name();
+            OpKind kind = n.startsWith("stem.") ? OpKind.STEM_CONV
+                    : n.contains(".f.b.") ? OpKind.GROUPED_CONV_3X3
+                    : n.contains(".f.se.") ? OpKind.SQUEEZE_EXCITATION
+                    : n.contains(".f.a.") || n.contains(".f.c.") || n.contains(".proj.") ? OpKind.CONV_1X1
+                    : OpKind.HEAD;
+            List<Long> dims = java.util.Arrays.stream(shape).boxed().toList();
+            kinds.putIfAbsent(dims, kind);
+            // 1x1 kernels run as matrix products of [out, in]
+            if (shape.length == 4 && shape[2] == 1 && shape[3] == 1) kinds.putIfAbsent(dims.subList(0, 2), kind);
+        }
+        return kinds;
+    }
+
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
         requireTraining();
+        if (sharded != null) sharded.release();
         return segmented ? segmentedStep(batch, plan) : wholeGraphStep(batch, plan);
     }
 
@@ -135,7 +205,9 @@ final class DjlSwavModel implements SwavModel {
                     if (fillsQueue(plan)) Grad.withoutGradient(() -> queues.push(assigningRows(e.forward().embeddings(), e.forward().batch())));
                     beforeBackward.run();
                     b0 = System.nanoTime();
+                    long h = timeline.start();
                     autograd.backward(e.loss(), false);
+                    timeline.end(OpKind.HEAD, true, h);
                     applySegment(step, headParameters(), plan, null, updateNanos);
                     trunkGradients = leafGradients(leaves, step);
                 }
@@ -143,7 +215,9 @@ final class DjlSwavModel implements SwavModel {
                         null, updateNanos));
                 // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
                 // and keeps a later failed step from touching the weights at all.
+                long n = timeline.start();
                 normalizePrototypes();
+                timeline.end(OpKind.OPTIMIZER, false, n);
                 long backward = System.nanoTime() - b0 - updateNanos[0];
                 return new StepResult(loss, forwardNanos, sinkhornNanos, backward, updateNanos[0]);
             } finally {
@@ -160,6 +234,16 @@ final class DjlSwavModel implements SwavModel {
     private void applySegment(PtNDManager step, List<ModelParameters.Entry> entries, StepPlan plan,
                               Map<String, Tensor> into, long[] nanos) {
         long t0 = System.nanoTime();
+        long region = timeline.start();
+        if (sharded != null && into == null) {
+            Grad.withoutGradient(() -> {
+                shardedUpdate(step, entries, plan);
+                for (ModelParameters.Entry p : entries) params.freeGradient(p);
+            });
+            timeline.end(OpKind.OPTIMIZER, false, region);
+            nanos[0] += System.nanoTime() - t0;
+            return;
+        }
         Map<String, PtNDArray> averaged = null;
         if (collective.worldSize() > 1 && into == null) {
             averaged = new LinkedHashMap<>();
@@ -181,6 +265,7 @@ final class DjlSwavModel implements SwavModel {
                 params.freeGradient(p);
             }
         });
+        timeline.end(OpKind.OPTIMIZER, false, region);
         nanos[0] += System.nanoTime() - t0;
     }
 
@@ -220,16 +305,22 @@ final class DjlSwavModel implements SwavModel {
                 backward(autograd, e.loss());
                 long backward = System.nanoTime() - b0;
                 long u0 = System.nanoTime();
-                Map<String, PtNDArray> averaged = null;
-                if (collective.worldSize() > 1) {
-                    averaged = new LinkedHashMap<>();
-                    averageGradients(step, swavParameters(), averaged);
+                long region = timeline.start();
+                if (sharded != null) {
+                    Grad.withoutGradient(() -> shardedUpdate(step, swavParameters(), plan));
+                } else {
+                    Map<String, PtNDArray> averaged = null;
+                    if (collective.worldSize() > 1) {
+                        averaged = new LinkedHashMap<>();
+                        averageGradients(step, swavParameters(), averaged);
+                    }
+                    Map<String, PtNDArray> gradients = averaged;
+                    Grad.withoutGradient(() -> update(step, plan, gradients));
                 }
-                Map<String, PtNDArray> gradients = averaged;
-                Grad.withoutGradient(() -> update(step, plan, gradients));
                 // SwAV normalises at the start of the next iteration; doing it now gives the same forward passes
                 // and keeps a later failed step from touching the weights at all.
                 normalizePrototypes();
+                timeline.end(OpKind.OPTIMIZER, false, region);
                 long update = System.nanoTime() - u0;
                 return new StepResult(loss, e.forwardNanos(), e.sinkhornNanos(), backward, update);
             } finally {
@@ -336,6 +427,7 @@ final class DjlSwavModel implements SwavModel {
                                List<PtNDArray> leaves) {
         long t0 = System.nanoTime();
         normalizePrototypes();
+        timeline.end(OpKind.OPTIMIZER, false, t0);
         Forward f = forward(step, batch, mode, trunk, head, leaves);
         long t1 = System.nanoTime();
         List<Integer> assign = settings.views().assignCrops();
@@ -346,8 +438,10 @@ final class DjlSwavModel implements SwavModel {
             codes = sinkhorn(f, plan);
         }
         long t2 = System.nanoTime();
+        timeline.end(OpKind.SINKHORN, false, t1);
         PtNDArray loss = SwavLossOps.loss(f.scores(), f.crops(), f.batch(), assign, codes,
                 settings.swav().temperature());
+        timeline.end(OpKind.HEAD, false, t2);
         return new Evaluated(loss, codes, f, t1 - t0 + (System.nanoTime() - t2), t2 - t1);
     }
 
@@ -378,17 +472,22 @@ final class DjlSwavModel implements SwavModel {
         } else {
             List<PtNDArray> images = new ArrayList<>();
             for (Tensor group : batch.groups()) images.add(images(step, group));
-            for (PtNDArray out : trunk.forward(images, mode)) {
+            List<PtNDArray> outputs = trunk.forward(images, mode);
+            long h = timeline.start();
+            for (PtNDArray out : outputs) {
                 PtNDArray leaf = JniUtils.detachGradient(out);
                 leaf.attach(head);
                 leaf.setRequiresGradient(true);
                 leaves.add(leaf);
                 pooled.add(Ops.globalAvgPool(leaf));
             }
+            timeline.end(OpKind.HEAD, false, h);
         }
+        long h = timeline.start();
         PtNDArray features = pooled.size() == 1 ? pooled.get(0) : JniUtils.cat(pooled.toArray(new PtNDArray[0]), 0);
         PtNDArray z = network.embed(features, mode);
         PtNDArray scores = Ops.linear(z, params.get(PROTOTYPES), null);
+        timeline.end(OpKind.HEAD, false, h);
         return new Forward(z, scores, batch.totalCrops(), batch.batchSize());
     }
 
@@ -402,8 +501,9 @@ final class DjlSwavModel implements SwavModel {
                 if (plan.useQueue()) {
                     if (!fillsQueue(plan) || !queues.full()) {
                         throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but it "
-                                + "holds " + queues.rowsPushed() + " of swav.queue_length = "
-                                + settings.swav().queueLength() + " rows");
+                                + "holds " + queues.rowsPushed() + " of its " + settings.queue().rowsPerWorker()
+                                + " rows (swav.queue_length = " + settings.swav().queueLength() + " over "
+                                + collective.worldSize() + " workers)");
                     }
                     PtNDArray queueScores = queues.scores(i, params.get(PROTOTYPES), (PtNDManager) scores.getManager());
                     scores = JniUtils.cat(new PtNDArray[] {scores, queueScores}, 0);
@@ -491,9 +591,9 @@ final class DjlSwavModel implements SwavModel {
         }
     }
 
-    /** The queue takes this step's embeddings from swav.queue_start_iteration on (the core's StepPlanner rule). */
+    /** The queue takes this step's embeddings from swav.queue_start_iteration on (the core's QueueSchedule). */
     private boolean fillsQueue(StepPlan plan) {
-        return settings.swav().queueLength() > 0 && plan.iteration() >= settings.swav().queueStartIteration();
+        return settings.queue().fills(plan.iteration());
     }
 
     /** Channels-last for float32 (oneDNN's fast layout); plain NCHW otherwise. */
@@ -502,12 +602,15 @@ final class DjlSwavModel implements SwavModel {
     }
 
     private PtNDArray images(PtNDManager step, Tensor batch) {
-        return channelsLast(params.dataType())
+        long t = timeline.start();
+        PtNDArray images = channelsLast(params.dataType())
                 ? Convert.toChannelsLast(step, batch)
                 : Convert.toArray(step, batch, params.dataType(), false);
+        timeline.end(OpKind.DATA, false, t);
+        return images;
     }
 
-    /** Whether every assigning crop's queue holds {@code swav.queue_length} rows (the planner's queueFull). */
+    /** Whether every assigning crop's queue holds its rows (the core's QueueSchedule.full). */
     boolean queueFull() {
         return queues.full();
     }
@@ -526,6 +629,12 @@ final class DjlSwavModel implements SwavModel {
             g.attach(step);
             optimizer.update(p.name(), p.kind(), p.array(), g, plan.lr());
         }
+    }
+
+    /** Reduce-scatter, the update of this worker's tensors, all-gather of the weights (see ShardedUpdate). */
+    private void shardedUpdate(PtNDManager step, List<ModelParameters.Entry> entries, StepPlan plan) {
+        String frozen = plan.freezePrototypes() ? PROTOTYPES : null;
+        if (sharded.apply(step, entries, plan.lr(), frozen).contains(PROTOTYPES)) prototypesNormalized = false;
     }
 
     /** The tensors the SwAV loss reaches: everything trainable except the classifier. */
@@ -644,6 +753,7 @@ final class DjlSwavModel implements SwavModel {
         if (optimizer != null) {
             for (ModelParameters.Entry p : params.trainable()) {
                 PtNDArray buf = optimizer.buffer(p.name());
+                if (buf == null && sharded != null) buf = sharded.gathered(p.name());
                 if (buf == null) continue;
                 buffers.put("momentum." + p.name(), buf);
                 infos.add(NativeChunks.info("momentum." + p.name(), buf.getShape()));
@@ -684,14 +794,27 @@ final class DjlSwavModel implements SwavModel {
             if (p == null || !java.util.Arrays.equals(p.shape().getShape(), t.shape())) {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
+            if (sharded != null && !sharded.owns(name)) continue; // another worker keeps it
             if (chunk == null) chunk = NativeChunks.buffer();
             NativeChunks.fill(optimizer.loadInPlace(name), state, t, chunk);
         }
     }
 
+    /** Sharded state: rank 0 collects every worker's momentum for the checkpoint it is about to write. */
+    @Override
+    public void gatherTrainingState() {
+        if (sharded != null) sharded.gather(swavParameters(), manager, params.dataType());
+    }
+
     @Override
     public Map<String, Tensor> trainingState() {
         Map<String, Tensor> out = new LinkedHashMap<>(optimizer == null ? Map.of() : optimizer.state());
+        if (sharded != null) {
+            for (ModelParameters.Entry p : params.trainable()) {
+                PtNDArray buf = sharded.gathered(p.name());
+                if (buf != null) out.put("momentum." + p.name(), Convert.toTensor(buf));
+            }
+        }
         out.putAll(queues.state());
         return out;
     }
@@ -709,6 +832,7 @@ final class DjlSwavModel implements SwavModel {
             if (p == null || !java.util.Arrays.equals(Convert.toInts(p.shape()), e.getValue().shape())) {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
+            if (sharded != null && !sharded.owns(name)) continue; // another worker keeps it
             try (PtNDArray values = Convert.toArray(manager, e.getValue(), params.dataType(), true)) {
                 optimizer.load(name, values);
             }

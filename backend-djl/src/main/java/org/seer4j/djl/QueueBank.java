@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.seer4j.core.swav.EmbeddingQueue;
 import org.seer4j.core.tensor.Tensor;
 
 /**
@@ -26,6 +27,8 @@ final class QueueBank {
     private final int length;
     private final List<PtNDArray> queues = new ArrayList<>();
     private long rowsPushed;
+    /** Rows counted as pushed in a queue resized on loading (a checkpoint of another number of workers). */
+    private Long resizedRows;
 
     QueueBank(PtNDManager manager, DataType dataType, int length) {
         this.manager = manager;
@@ -75,7 +78,7 @@ final class QueueBank {
     /** Takes one training-state entry; false when the key is not a queue's. */
     boolean load(String key, Tensor value) {
         if (key.equals(ROWS_PUSHED)) {
-            rowsPushed = (long) value.get(0);
+            if (resizedRows == null) rowsPushed = (long) value.get(0);
             return true;
         }
         if (!key.startsWith("queue.")) return false;
@@ -85,9 +88,16 @@ final class QueueBank {
         } catch (NumberFormatException e) {
             return false;
         }
-        if (value.rank() != 2 || value.dim(0) != length) {
+        if (value.rank() != 2) {
             throw new IllegalArgumentException("training state '" + key + "' has shape "
-                    + java.util.Arrays.toString(value.shape()) + " but swav.queue_length is " + length);
+                    + java.util.Arrays.toString(value.shape()) + "; a queue is [rows, dim]");
+        }
+        if (value.dim(0) != length) {
+            // a checkpoint of another number of workers holds rank 0's queue of another length
+            EmbeddingQueue resized = EmbeddingQueue.resized(value, EmbeddingQueue.pushedRows(value), length);
+            value = resized.contents();
+            resizedRows = resized.pushedRows();
+            rowsPushed = resizedRows;
         }
         PtNDArray array = Convert.toArray(manager, value, dataType, true);
         while (queues.size() <= i) queues.add(null);

@@ -41,6 +41,7 @@ final class SgdLarcOptimizer {
     private final Map<String, PtNDArray> momentum = new LinkedHashMap<>();
     /** The buffers that hold a value: set by a first update or a load, as torch's SGD creates its buffers. */
     private final Set<String> started = new HashSet<>();
+    private final Map<String, PtNDArray> scalars = new java.util.HashMap<>();
 
     SgdLarcOptimizer(OptimConfig config, PtNDManager manager, List<ModelParameters.Entry> parameters) {
         if (!"float32".equals(config.stateDtype())) {
@@ -50,7 +51,13 @@ final class SgdLarcOptimizer {
         }
         this.config = config;
         this.manager = manager;
-        this.parameters = List.copyOf(parameters);
+        this.parameters = new java.util.ArrayList<>(parameters);
+    }
+
+    /** Keeps momentum only for the tensors {@code owns} accepts (sharded state: the others live elsewhere). */
+    void keepOnly(java.util.function.Predicate<String> owns) {
+        if (!momentum.isEmpty()) throw new IllegalStateException("momentum already reserved");
+        parameters.removeIf(p -> !owns.test(p.name()));
     }
 
     /**
@@ -93,19 +100,25 @@ final class SgdLarcOptimizer {
                 wd = 0.0; // LARC leaves such a gradient exactly as it is, decay included
             }
         }
-        // d = (g + wd w) * scale is built in the gradient's own storage, which the step frees afterwards anyway
-        if (wd != 0.0) addDecay(grad, weight, wd);
+        // d = (g + wd w) * scale is built in the gradient's own storage, which the step frees afterwards anyway.
+        // Constants are engine scalars made once (NDArray.mul(Number) makes a tensor from Java memory and converts
+        // it on every call: two more native calls per operation, about a third of the update's calls).
+        DataType type = weight.getDataType();
+        if (wd != 0.0) addDecay(grad, weight, scalar(type, wd));
         if (scale != 1.0) grad.muli(scale);
         PtNDArray buf = slot(name);
         if (started.add(name)) {
             buf.set(ALL, grad); // torch's first step: buf = d, copied
         } else {
-            buf.muli(config.momentum()).addi(grad);
+            JniUtils.muli(buf, scalar(type, config.momentum()));
+            JniUtils.addi(buf, grad);
         }
         // the step's product lr * buf goes into the gradient's storage (no longer needed): no temporary the size
         // of the tensor, which for SEER's largest (55M values) would be 218 MB per update
-        grad.subi(grad).addi(buf).muli(lr);
-        weight.subi(grad);
+        JniUtils.subi(grad, grad);
+        JniUtils.addi(grad, buf);
+        JniUtils.muli(grad, scalar(type, lr));
+        JniUtils.subi(weight, grad);
     }
 
     /**
@@ -115,13 +128,13 @@ final class SgdLarcOptimizer {
      * gradient may come back channels-last), so the in-place sum lands in the gradient itself; element by element
      * it is the same arithmetic as the whole-tensor expression.
      */
-    static void addDecay(PtNDArray grad, PtNDArray weight, double wd) {
+    static void addDecay(PtNDArray grad, PtNDArray weight, PtNDArray wd) {
         long rows = weight.getShape().dimension() == 0 ? 1 : weight.getShape().get(0);
         long perRow = rows == 0 ? 0 : weight.size() / rows;
         long block = Math.max(1, DECAY_CHUNK_VALUES / Math.max(1, perRow));
         if (block >= rows) {
-            try (PtNDArray decay = (PtNDArray) weight.mul(wd)) {
-                grad.addi(decay);
+            try (PtNDArray decay = JniUtils.mul(weight, wd)) {
+                JniUtils.addi(grad, decay);
             }
             return;
         }
@@ -129,10 +142,27 @@ final class SgdLarcOptimizer {
             long end = Math.min(rows, r + block);
             try (PtNDArray w = JniUtils.slice(weight, 0, r, end, 1);
                  PtNDArray g = JniUtils.slice(grad, 0, r, end, 1);
-                 PtNDArray decay = (PtNDArray) w.mul(wd)) {
-                g.addi(decay);
+                 PtNDArray decay = JniUtils.mul(w, wd)) {
+                JniUtils.addi(g, decay);
             }
         }
+    }
+
+    /** A 0-d engine tensor holding {@code v}, kept for the constants that recur (decay, momentum, this step's lr). */
+    private PtNDArray scalar(DataType type, double v) {
+        String key = type + ":" + v;
+        PtNDArray s = scalars.get(key);
+        if (s == null) {
+            // a schedule changes the rate every step: forget rates no longer in use
+            if (scalars.size() >= 8) {
+                scalars.values().forEach(PtNDArray::close);
+                scalars.clear();
+            }
+            s = JniUtils.full(manager, new Shape(), v, type, manager.getDevice(),
+                    ai.djl.ndarray.types.SparseFormat.DENSE);
+            scalars.put(key, s);
+        }
+        return s;
     }
 
     private static double norm(PtNDArray a) {

@@ -28,6 +28,13 @@ class DeviceChoiceTest {
     }
 
     @Test
+    void aWorkerTrainsOnTheGpuOfItsLocalRank() {
+        assertThat(DeviceChoice.gpu(1, 4)).isEqualTo(Device.gpu(1));
+        assertThat(DeviceChoice.gpu(3, 1)).isEqualTo(Device.gpu(0));
+        assertThatThrownBy(() -> DeviceChoice.gpu(4, 4)).hasMessageContaining("LOCAL_RANK 4 has no GPU of its own");
+    }
+
+    @Test
     void anUnknownDeviceIsNamedInTheError() {
         assertThatThrownBy(() -> DeviceChoice.resolve("tpu", pytorch)).hasMessageContaining("got tpu");
     }

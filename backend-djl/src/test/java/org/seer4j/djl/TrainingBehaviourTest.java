@@ -125,7 +125,7 @@ class TrainingBehaviourTest {
             model.step(TinyNets.batch(2, 1), new StepPlan(0, 0.0, true, false));
             assertThat(model.queueFull()).isFalse();
             assertThatThrownBy(() -> model.step(TinyNets.batch(2, 2), new StepPlan(1, 0.0, true, true)))
-                    .hasMessageContaining("holds 2 of swav.queue_length = 4 rows");
+                    .hasMessageContaining("holds 2 of its 4 rows (swav.queue_length = 4");
             model.step(TinyNets.batch(2, 3), new StepPlan(1, 0.0, true, false));
             assertThat(model.queueFull()).isTrue();
             Map<String, Tensor> state = model.trainingState();

@@ -116,7 +116,7 @@ class UpdateMathTest {
                     (ai.djl.pytorch.engine.PtNDArray) m.create(nhwc, new ai.djl.ndarray.types.Shape(7, 2, 2, 3)),
                     new long[] {0, 3, 1, 2});
             double wd = 0.37;
-            SgdLarcOptimizer.addDecay(grad, weight, wd);
+            SgdLarcOptimizer.addDecay(grad, weight, (ai.djl.pytorch.engine.PtNDArray) m.create((float) wd));
             float[] got = grad.toFloatArray();
             float wdF = (float) wd;
             for (int i = 0; i < w.length; i++) assertThat(got[i]).as("value %d", i).isEqualTo(g[i] + w[i] * wdF);

@@ -10,9 +10,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Split;
-import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.linalg.MatMul;
-import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.core.Sum;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TFloat32;
@@ -75,22 +73,47 @@ final class RegNetGraph {
         return 1 + (int) def.trunk().blocks().stream().mapToInt(BlockPlan::stage).distinct().count();
     }
 
+    /**
+     * The pieces backward differentiates and updates one at a time: 0 the stem, then each residual block in
+     * order ({@code 1 + } its position in the block plan).
+     */
+    int pieceCount() {
+        return 1 + def.trunk().blocks().size();
+    }
+
+    /** The first piece of segment {@code i} ({@code segmentCount()} gives {@code pieceCount()}). */
+    int firstPiece(int i) {
+        if (i < 0 || i > segmentCount()) throw new IllegalArgumentException("the trunk has no segment " + i);
+        if (i == 0) return 0;
+        if (i == segmentCount()) return pieceCount();
+        List<BlockPlan> blocks = def.trunk().blocks();
+        int stage = blocks.stream().mapToInt(BlockPlan::stage).distinct().sorted().skip(i - 1L).findFirst()
+                .orElseThrow();
+        for (int b = 0; b < blocks.size(); b++) {
+            if (blocks.get(b).stage() == stage) return 1 + b;
+        }
+        throw new IllegalStateException("stage " + stage + " has no block");
+    }
+
     /** Segment {@code i} of the trunk: 0 the stem on NHWC images, then the stages in order. */
     Operand<TFloat32> segment(Ops tf, int i, Operand<TFloat32> x, boolean training, List<BnStat> stats) {
+        for (int p = firstPiece(i); p < firstPiece(i + 1); p++) {
+            x = piece(tf, p, x, training, stats);
+        }
+        return x;
+    }
+
+    /** Piece {@code i} of the trunk: 0 the stem on NHWC images, then the residual blocks in order. */
+    Operand<TFloat32> piece(Ops tf, int i, Operand<TFloat32> x, boolean training, List<BnStat> stats) {
         if (i == 0) {
             Ops s = tf.withSubScope("stem");
             int stem = def.trunk().stemWidth();
             x = conv(s, x, "stem.0.weight", 3, stem, 3, def.stemStride(), 1);
             return s.nn.relu(bn(s, x, "stem.1", stem, training, stats));
         }
-        int stage = def.trunk().blocks().stream().mapToInt(BlockPlan::stage).distinct().sorted().skip(i - 1L)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("the trunk has no segment " + i));
-        for (BlockPlan b : def.trunk().blocks()) {
-            if (b.stage() == stage) {
-                x = block(tf.withSubScope("s" + b.stage() + "b" + b.index()), x, b, training, stats);
-            }
-        }
-        return x;
+        if (i >= pieceCount()) throw new IllegalArgumentException("the trunk has no piece " + i);
+        BlockPlan b = def.trunk().blocks().get(i - 1);
+        return block(tf.withSubScope("s" + b.stage() + "b" + b.index()), x, b, training, stats);
     }
 
     /** Global average pooling of the last stage: [N, trunk width]. */
@@ -101,31 +124,44 @@ final class RegNetGraph {
     private Operand<TFloat32> block(Ops tf, Operand<TFloat32> in, BlockPlan b, boolean training, List<BnStat> stats) {
         String p = b.prefix();
         int wb = b.bottleneckWidth();
-        Operand<TFloat32> x = conv(tf, in, p + ".f.a.0.weight", b.inWidth(), wb, 1, 1, 1);
-        x = tf.nn.relu(bn(tf, x, p + ".f.a.1", wb, training, stats));
-        x = conv(tf, x, p + ".f.b.0.weight", wb, wb, 3, b.stride(), b.groups());
-        x = tf.nn.relu(bn(tf, x, p + ".f.b.1", wb, training, stats));
+        // one sub-scope per layer: the profile (TfOpProfile) tells 1x1, grouped 3x3 and SE ops apart by it
+        Ops ta = tf.withSubScope("a");
+        Operand<TFloat32> x = conv(ta, in, p + ".f.a.0.weight", b.inWidth(), wb, 1, 1, 1);
+        x = ta.nn.relu(bn(ta, x, p + ".f.a.1", wb, training, stats));
+        Ops tb = tf.withSubScope("b");
+        x = conv(tb, x, p + ".f.b.0.weight", wb, wb, 3, b.stride(), b.groups());
+        x = tb.nn.relu(bn(tb, x, p + ".f.b.1", wb, training, stats));
         if (b.hasSe()) {
             x = squeezeExcite(tf.withSubScope("se"), x, p + ".f.se", wb, b.seWidth());
         }
-        x = conv(tf, x, p + ".f.c.0.weight", wb, b.outWidth(), 1, 1, 1);
-        x = bn(tf, x, p + ".f.c.1", b.outWidth(), training, stats);
+        Ops tc = tf.withSubScope("c");
+        x = conv(tc, x, p + ".f.c.0.weight", wb, b.outWidth(), 1, 1, 1);
+        x = bn(tc, x, p + ".f.c.1", b.outWidth(), training, stats);
         Operand<TFloat32> shortcut = in;
         if (b.hasProjection()) {
-            shortcut = conv(tf, in, p + ".proj.0.weight", b.inWidth(), b.outWidth(), 1, b.stride(), 1);
-            shortcut = bn(tf, shortcut, p + ".proj.1", b.outWidth(), training, stats);
+            Ops tp = tf.withSubScope("proj");
+            shortcut = conv(tp, in, p + ".proj.0.weight", b.inWidth(), b.outWidth(), 1, b.stride(), 1);
+            shortcut = bn(tp, shortcut, p + ".proj.1", b.outWidth(), training, stats);
         }
         return tf.nn.relu(tf.math.add(x, shortcut));
     }
 
+    /**
+     * Squeeze-excitation on [N, C] rows: its 1x1 convolutions act on one pixel per image, so they are matrix
+     * products (the HWIO filter [1, 1, in, out] read as [in, out]); MatMul and its gradients are cheaper than
+     * convolution kernels (and their oneDNN reorders) on such tiny inputs.
+     */
     private Operand<TFloat32> squeezeExcite(Ops tf, Operand<TFloat32> x, String p, int width, int seWidth) {
-        Operand<TFloat32> s = tf.math.mean(x, tf.constant(new int[] {1, 2}), Mean.keepDims(true));
-        s = tf.nn.biasAdd(conv(tf, s, p + ".fc1.weight", width, seWidth, 1, 1, 1),
-                vars.value(p + ".fc1.bias", TfVariable.Kind.BIAS, seWidth));
-        s = tf.nn.relu(s);
-        s = tf.nn.biasAdd(conv(tf, s, p + ".fc2.weight", seWidth, width, 1, 1, 1),
-                vars.value(p + ".fc2.bias", TfVariable.Kind.BIAS, width));
-        return tf.math.mul(x, tf.math.sigmoid(s));
+        Operand<TFloat32> s = tf.math.mean(x, tf.constant(new int[] {1, 2}));
+        Operand<TFloat32> w1 = tf.reshape(vars.value(p + ".fc1.weight", TfVariable.Kind.CONV, seWidth, width, 1, 1),
+                tf.constant(new int[] {width, seWidth}));
+        s = tf.nn.relu(tf.nn.biasAdd(tf.linalg.matMul(s, w1), vars.value(p + ".fc1.bias", TfVariable.Kind.BIAS,
+                seWidth)));
+        Operand<TFloat32> w2 = tf.reshape(vars.value(p + ".fc2.weight", TfVariable.Kind.CONV, width, seWidth, 1, 1),
+                tf.constant(new int[] {seWidth, width}));
+        s = tf.nn.biasAdd(tf.linalg.matMul(s, w2), vars.value(p + ".fc2.bias", TfVariable.Kind.BIAS, width));
+        Operand<TFloat32> gate = tf.reshape(tf.math.sigmoid(s), tf.constant(new int[] {-1, 1, 1, width}));
+        return tf.math.mul(x, gate);
     }
 
     /** torch-style convolution: padding k/2 on every side, so stride-2 outputs match torch's exactly. */
@@ -134,9 +170,10 @@ final class RegNetGraph {
         if (k == 1 && stride > 1) {
             // The pixels a strided 1x1 kernel reads, then a stride-1 convolution: the same values, and it avoids
             // oneDNN's filter-gradient kernel for strided 1x1 convolutions, which corrupts the heap on AVX-512 CPUs
-            // when the input has fewer than 16 channels (seen on AMD EPYC: "double free or corruption").
-            x = tf.stridedSlice(x, tf.constant(new int[4]), tf.constant(new int[4]),
-                    tf.constant(new int[] {1, stride, stride, 1}), StridedSlice.beginMask(15L), StridedSlice.endMask(15L));
+            // when the input has fewer than 16 channels (seen on AMD EPYC: "double free or corruption"). The
+            // pixels are picked by a 1x1 average pool (each output averages one pixel: exact): one pooling kernel
+            // each way, where a strided slice and its zero-filled gradient cost twice as much.
+            x = tf.nn.avgPool(x, List.of(1L, 1L, 1L, 1L), List.of(1L, (long) stride, (long) stride, 1L), "VALID");
             stride = 1;
         }
         List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);

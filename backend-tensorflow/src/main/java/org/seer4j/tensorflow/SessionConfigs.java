@@ -1,6 +1,8 @@
 package org.seer4j.tensorflow;
 
+import org.seer4j.core.distributed.GpuPlacement;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
 
 /** Device and thread settings as a TensorFlow session configuration. */
 final class SessionConfigs {
@@ -18,6 +20,14 @@ final class SessionConfigs {
      * there. {@code threads} 0 keeps TensorFlow's defaults.
      */
     static ConfigProto of(String device, int threads) {
+        return of(device, threads, 0);
+    }
+
+    /**
+     * As above for the worker of {@code localRank} on its node: on a GPU it sees only the GPU of its local rank
+     * ({@link GpuPlacement}; how many there are is {@code CUDA_VISIBLE_DEVICES}'s count, or unknown).
+     */
+    static ConfigProto of(String device, int threads, int localRank) {
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         ConfigProto.Builder b = ConfigProto.newBuilder();
         switch (device) {
@@ -28,9 +38,16 @@ final class SessionConfigs {
                             + " class path; add org.tensorflow:tensorflow-core-native with classifier"
                             + " linux-x86_64-gpu (needs CUDA 12 and cuDNN 9), or use device cpu");
                 }
+                placeOnGpu(b, localRank, GpuPlacement.visibleGpus(System.getenv("CUDA_VISIBLE_DEVICES")));
             }
             case "auto" -> {
-                if (!gpuNativesPresent()) b.putDeviceCount("GPU", 0);
+                int visible = GpuPlacement.visibleGpus(System.getenv("CUDA_VISIBLE_DEVICES"));
+                if (!gpuNativesPresent()) {
+                    b.putDeviceCount("GPU", 0);
+                } else if (visible > 0) {
+                    // only when GPUs are known to exist: a device list naming a GPU the machine lacks is an error
+                    placeOnGpu(b, localRank, visible);
+                }
             }
             default -> throw new IllegalArgumentException("backend.device must be auto, cpu or gpu, got " + device);
         }
@@ -38,5 +55,12 @@ final class SessionConfigs {
             b.setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(threads);
         }
         return b.build();
+    }
+
+    /** Shows the session only the GPU of {@code localRank} (TF numbers the visible ones from 0 again). */
+    static ConfigProto.Builder placeOnGpu(ConfigProto.Builder b, int localRank, int visibleGpus) {
+        if (visibleGpus == 0) return b.putDeviceCount("GPU", 0);
+        return b.setGpuOptions(GPUOptions.newBuilder()
+                .setVisibleDeviceList(Integer.toString(GpuPlacement.gpuFor(localRank, visibleGpus))));
     }
 }

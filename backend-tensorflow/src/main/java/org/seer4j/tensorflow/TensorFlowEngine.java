@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Random;
 import org.seer4j.core.model.InitialWeights;
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.port.ClassifierModel;
+import org.seer4j.core.port.ClassifierSettings;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.SwavModel;
@@ -72,6 +74,11 @@ public final class TensorFlowEngine implements Engine {
     /** A model starting from the given weights (every tensor of the model must be present). */
     TfSwavModel open(ModelDefinition model, EngineSettings settings, Map<String, Tensor> weights) {
         return new TfSwavModel(model, settings, resolvedGroupedConv(), weights);
+    }
+
+    @Override
+    public ClassifierModel openClassifier(ModelDefinition model, ClassifierSettings settings, TensorReader initialWeights) {
+        return new TfClassifierModel(model, settings, resolvedGroupedConv(), initialWeights);
     }
 
     @Override

@@ -1,26 +1,23 @@
 package org.seer4j.tensorflow;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.seer4j.core.distributed.CollectiveException;
+import org.seer4j.core.distributed.Peer;
+import org.seer4j.core.distributed.Reachability;
+import org.seer4j.core.distributed.Rendezvous;
 import org.seer4j.core.distributed.WorkerEnvironment;
 import org.seer4j.core.port.Collective;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
-import org.tensorflow.Server;
 import org.tensorflow.Session;
 import org.tensorflow.TargetedSession;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.Scope;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
@@ -45,12 +42,14 @@ import org.tensorflow.types.TFloat64;
  */
 public final class TfCollective implements Collective {
 
+    private static final System.Logger LOG = System.getLogger(TfCollective.class.getName());
     private static final String JOB = "worker";
     private static final int GROUP_KEY = 1;
 
     private final WorkerEnvironment environment;
+    private final List<Peer> peers;
     private final Duration timeout;
-    private final Server server;
+    private final GrpcServer server;
     private final Graph graph;
     private final Session session;
     private final Scope scope;
@@ -59,8 +58,9 @@ public final class TfCollective implements Collective {
     private final String target;
     private int nextInstanceKey = 1;
 
-    private TfCollective(WorkerEnvironment environment, Duration timeout) {
+    private TfCollective(WorkerEnvironment environment, List<Peer> peers, Duration timeout) {
         this.environment = environment;
+        this.peers = peers;
         this.timeout = timeout;
         this.device = "/job:" + JOB + "/replica:0/task:" + environment.rank() + "/device:CPU:0";
         ConfigProto config = ConfigProto.newBuilder()
@@ -70,11 +70,13 @@ public final class TfCollective implements Collective {
                 // only this worker's devices: no session on one task waits for the others' devices
                 .addDeviceFilters("/job:" + JOB + "/task:" + environment.rank())
                 .setExperimental(ConfigProto.Experimental.newBuilder()
-                        .setCollectiveGroupLeader("/job:" + JOB + "/replica:0/task:0"))
+                        .setCollectiveGroupLeader("/job:" + JOB + "/replica:0/task:0")
+                        // TF's default cuts every received chunk into 4 KB protobuf strings
+                        .setRecvBufMaxChunk(RingSubdivisions.CHUNK_BYTES))
                 .build();
         JobDef.Builder job = JobDef.newBuilder().setName(JOB);
         for (int r = 0; r < environment.worldSize(); r++) {
-            job.putTasks(r, environment.peers().get(r));
+            job.putTasks(r, peers.get(r).address());
         }
         ServerDef serverDef = ServerDef.newBuilder()
                 .setCluster(ClusterDef.newBuilder().addJob(job))
@@ -83,23 +85,28 @@ public final class TfCollective implements Collective {
                 .setProtocol("grpc")
                 .setDefaultSessionConfig(config)
                 .build();
-        Server started = new Server(serverDef);
-        started.start();
-        this.server = started;
+        this.server = GrpcServer.start(serverDef);
         this.graph = new Graph();
         this.scope = Ops.create(graph).scope();
-        String port = environment.peers().get(environment.rank());
-        port = port.substring(port.lastIndexOf(':') + 1);
-        this.target = "grpc://localhost:" + port;
+        // the server's own target: sessions on it feed and fetch in process (see GrpcServer)
+        this.target = server.target();
         this.session = TargetedSession.open(graph, target, config);
     }
 
-    /** Starts this worker's TF server and joins the group (the first collective call waits for every peer). */
+    /**
+     * Learns every peer's address through the rendezvous on the master (this worker announces a free port on its
+     * own node's address), starts this worker's TF server there and joins the group (the first collective call
+     * waits for every peer).
+     */
     public static TfCollective start(WorkerEnvironment environment, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("collective timeout must be > 0, got " + timeout);
         }
-        return new TfCollective(environment, timeout);
+        List<Peer> peers = Rendezvous.join(environment, Rendezvous.localAddress(environment), Rendezvous.freePort());
+        LOG.log(System.Logger.Level.INFO, () -> peers.get(environment.rank()).describe() + ": collective server of a"
+                + " job of " + peers.size() + " workers on " + peers.stream().mapToInt(Peer::node).distinct().count()
+                + " nodes");
+        return new TfCollective(environment, peers, timeout);
     }
 
     /** The local server, for sessions whose graphs hold collective ops (the TF engine's training graph). */
@@ -131,12 +138,20 @@ public final class TfCollective implements Collective {
     }
 
     @Override
+    public int localRank() {
+        return environment.localRank();
+    }
+
+    @Override
     public synchronized void allReduceSum(float[] buffer) {
         String[] names = ops.computeIfAbsent("reduce/f32/" + buffer.length,
                 k -> reduceOp(DataType.DT_FLOAT, buffer.length));
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length), DataBuffers.of(buffer, true, false));
-             Result out = run("allReduceSum", buffer.length, names, in)) {
-            ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+        // bulk copies in and out of native memory (a tensor built from a Java buffer copies value by value)
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length))) {
+            in.asRawTensor().data().asFloats().write(buffer);
+            try (Result out = run("allReduceSum", buffer.length, names, in)) {
+                ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+            }
         }
     }
 
@@ -144,9 +159,11 @@ public final class TfCollective implements Collective {
     public synchronized void allReduceSum(double[] buffer) {
         String[] names = ops.computeIfAbsent("reduce/f64/" + buffer.length,
                 k -> reduceOp(DataType.DT_DOUBLE, buffer.length));
-        try (TFloat64 in = TFloat64.tensorOf(Shape.of(buffer.length), DataBuffers.of(buffer, true, false));
-             Result out = run("allReduceSum", buffer.length, names, in)) {
-            ((TFloat64) out.get(0)).asRawTensor().data().asDoubles().read(buffer);
+        try (TFloat64 in = TFloat64.tensorOf(Shape.of(buffer.length))) {
+            in.asRawTensor().data().asDoubles().write(buffer);
+            try (Result out = run("allReduceSum", buffer.length, names, in)) {
+                ((TFloat64) out.get(0)).asRawTensor().data().asDoubles().read(buffer);
+            }
         }
     }
 
@@ -157,10 +174,12 @@ public final class TfCollective implements Collective {
         }
         String[] names = ops.computeIfAbsent("bcast/" + root + "/" + buffer.length,
                 k -> broadcastOp(buffer.length, root));
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length), DataBuffers.of(buffer, true, false));
-             Result out = run("broadcast", buffer.length, names, in)) {
-            if (rank() != root) {
-                ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+        try (TFloat32 in = TFloat32.tensorOf(Shape.of(buffer.length))) {
+            if (rank() == root) in.asRawTensor().data().asFloats().write(buffer);
+            try (Result out = run("broadcast", buffer.length, names, in)) {
+                if (rank() != root) {
+                    ((TFloat32) out.get(0)).asRawTensor().data().asFloats().read(buffer);
+                }
             }
         }
     }
@@ -181,23 +200,7 @@ public final class TfCollective implements Collective {
 
     /** Which peers no longer accept connections, for the failure message (a dead worker's server is gone). */
     private String deadPeers() {
-        List<String> dead = new ArrayList<>();
-        for (int r = 0; r < worldSize(); r++) {
-            if (r == rank()) {
-                continue;
-            }
-            String address = environment.peers().get(r);
-            int colon = address.lastIndexOf(':');
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(address.substring(0, colon),
-                        Integer.parseInt(address.substring(colon + 1))), 2000);
-            } catch (IOException e) {
-                dead.add("rank " + r + " (" + address + ")");
-            }
-        }
-        return dead.isEmpty() ? " (no peer is unreachable: one stalled past the " + timeout.toSeconds()
-                + " s collective timeout or diverged)" : "; worker " + String.join(", ", dead)
-                + " is unreachable (stopped or crashed)";
+        return Reachability.unreachable(peers, rank(), timeout.toSeconds());
     }
 
     /** Placeholder -> CollectiveReduce (sum); returns the feed and fetch names. */
@@ -215,7 +218,8 @@ public final class TfCollective implements Collective {
                 .setAttr("instance_key", key)
                 .setAttr("merge_op", "Add")
                 .setAttr("final_op", "Id")
-                .setAttr("subdiv_offsets", new long[0])
+                .setAttr("subdiv_offsets", RingSubdivisions.offsets(length * (type == DataType.DT_DOUBLE ? 8L : 4L),
+                        worldSize()))
                 .setAttr("timeout_seconds", (float) timeout.toMillis() / 1000f)
                 .build();
         return new String[] {placeholder.name(), reduce.name()};
@@ -250,10 +254,7 @@ public final class TfCollective implements Collective {
         session.close();
         graph.close();
         try {
-            server.stop();
             server.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // the server may already be down after a peer failure; closing must not mask the original error
         }

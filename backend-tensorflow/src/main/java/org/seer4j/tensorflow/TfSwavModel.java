@@ -12,6 +12,7 @@ import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
 import org.seer4j.core.port.LossAndGradients;
 import org.seer4j.core.port.MultiCropBatch;
+import org.seer4j.core.port.ProfiledStep;
 import org.seer4j.core.port.StepPlan;
 import org.seer4j.core.port.StepResult;
 import org.seer4j.core.port.SwavModel;
@@ -28,6 +29,8 @@ import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
@@ -75,6 +78,11 @@ final class TfSwavModel implements SwavModel {
                         .getName() + " for " + settings.collective().worldSize() + " workers");
             }
             workers = tc;
+            if (settings.shardOptimizerState()) {
+                throw new org.seer4j.core.config.ConfigException("backend.shard_optimizer_state", "the TensorFlow "
+                        + "engine keeps the whole optimiser state on every worker (its update runs in the training "
+                        + "graph); use backend.name: djl for sharded state, or set it to false");
+            }
         }
         int bnGroup = settings.syncBnWorkers();
         this.graphCollective = workers == null ? null
@@ -103,10 +111,11 @@ final class TfSwavModel implements SwavModel {
             }
             vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
                     ? TBfloat16.class : TFloat32.class);
-            s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads()))
+            int localRank = settings.collective() == null ? 0 : settings.collective().localRank();
+            s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads(), localRank))
                     // collective ops run only in a session on the worker's TF server
                     : TargetedSession.open(graph, workers.target(),
-                            workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads())));
+                            workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads(), localRank)));
             this.session = s;
             List<String> missing = new ArrayList<>(vars.byName().keySet());
             missing.removeAll(initial.tensors().stream().map(TensorInfo::name).toList());
@@ -119,7 +128,8 @@ final class TfSwavModel implements SwavModel {
                 loadWeights(Replicas.broadcast(weights(), workers));
             }
             VariableStore.zero(session, vars.momentumBuffers());
-            int queueLength = settings.swav() == null ? 0 : settings.swav().queueLength();
+            // this worker's share of swav.queue_length (the core's QueueSchedule)
+            int queueLength = settings.swav() == null ? 0 : settings.queue().rowsPerWorker();
             if (queueLength > 0 && def.head() != null) {
                 for (int i = 0; i < settings.views().assignCrops().size(); i++) {
                     queues.add(new EmbeddingQueue(queueLength, def.head().outWidth()));
@@ -143,10 +153,39 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public StepResult step(MultiCropBatch batch, StepPlan plan) {
+        return run(batch, plan, null);
+    }
+
+    /** The step traced by TensorFlow: the time of every op, by kind (see {@link TfOpProfile}). */
+    @Override
+    public ProfiledStep profiledStep(MultiCropBatch batch, StepPlan plan) {
+        TracedStep t = tracedStep(batch, plan);
+        return new ProfiledStep(t.result(), t.profile().toStepProfile(t.wallMs(), t.result().forwardNanos() / 1e6));
+    }
+
+    /** The same step traced by TensorFlow (RunOptions FULL_TRACE), with its time by kind of operation. */
+    TracedStep tracedStep(MultiCropBatch batch, StepPlan plan) {
+        RunMetadata[] trace = new RunMetadata[1];
+        long t0 = System.nanoTime();
+        StepResult r = run(batch, plan, trace);
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        if (gradientScopes == null) gradientScopes = TfOpProfile.gradientScopes(graph);
+        return new TracedStep(r, wallMs, TfOpProfile.of(trace[0], gradientScopes));
+    }
+
+    /** Gradient op names to their layers' scopes, for profiles; found once the training graphs exist. */
+    private Map<String, String> gradientScopes;
+
+    /** A traced step's result, wall time and op profile. */
+    record TracedStep(StepResult result, double wallMs, TfOpProfile profile) {
+    }
+
+    /** One step; with {@code trace} non-null the run is traced and its metadata stored there. */
+    private StepResult run(MultiCropBatch batch, StepPlan plan, RunMetadata[] trace) {
         releaseReaders();
         long t0 = System.nanoTime();
         TrainingGraph g = trainingGraph(batch);
-        boolean fill = !queues.isEmpty() && plan.iteration() >= settings.swav().queueStartIteration();
+        boolean fill = !queues.isEmpty() && settings.queue().fills(plan.iteration());
         List<TFloat32> fed = new ArrayList<>();
         try {
             Session.Runner runner = feed(g, batch, plan, fed);
@@ -155,11 +194,15 @@ final class TfSwavModel implements SwavModel {
                 runner.fetch(g.loss);
                 if (fill) g.assignEmbeddings.forEach(runner::fetch);
                 g.bnUpdates.forEach(runner::addTarget);
-                (plan.freezePrototypes() ? g.updatesFrozenPrototypes : g.updatesWithPrototypes).forEach(runner::addTarget);
+                g.updates(plan.freezePrototypes()).forEach(runner::addTarget);
                 long t1 = System.nanoTime();
                 float loss;
                 List<Tensor> embeddings = new ArrayList<>();
-                try (Result r = runner.run()) {
+                if (trace != null) {
+                    runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+                }
+                try (Result r = trace == null ? runner.run() : runner.runAndFetchMetadata()) {
+                    if (trace != null) trace[0] = r.getMetadata().orElseThrow();
                     loss = TfTensors.scalar(r.get(0));
                     for (int i = 1; i < r.size(); i++) embeddings.add(TfTensors.fromTf(r.get(i)));
                 } catch (TFInvalidArgumentException e) {
@@ -186,7 +229,7 @@ final class TfSwavModel implements SwavModel {
         try {
             Session.Runner runner = feed(g, batch, plan, fed);
             runner.fetch(g.loss);
-            g.gradients.forEach(runner::fetch);
+            g.gradients().forEach(runner::fetch);
             try (Result r = runner.run()) {
                 Map<String, Tensor> grads = new LinkedHashMap<>();
                 for (int i = 0; i < g.gradientVariables.size(); i++) {
@@ -203,13 +246,15 @@ final class TfSwavModel implements SwavModel {
     private Session.Runner feed(TrainingGraph g, MultiCropBatch batch, StepPlan plan, List<TFloat32> fed) {
         Session.Runner runner = session.runner();
         for (int i = 0; i < g.inputs.size(); i++) {
-            TFloat32 t = TfTensors.toTf(batch.groups().get(i));
+            TFloat32 t = TfTensors.toTfNhwc(batch.groups().get(i));
             fed.add(t);
             runner.feed(g.inputs.get(i), t);
         }
-        if (plan.useQueue() && (queues.isEmpty() || plan.iteration() < settings.swav().queueStartIteration())) {
-            throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but"
-                    + " swav.queue_length is 0 or the queue starts later");
+        if (plan.useQueue() && (queues.isEmpty() || !queues.get(0).full())) {
+            throw new IllegalStateException("step " + plan.iteration() + " asks for the queue, but it holds "
+                    + (queues.isEmpty() ? 0 : queues.get(0).pushedRows()) + " of its "
+                    + settings.queue().rowsPerWorker() + " rows (swav.queue_length = " + settings.swav().queueLength()
+                    + ")");
         }
         int width = def.head().outWidth();
         for (int i = 0; i < g.queueFeeds.size(); i++) {
@@ -244,6 +289,7 @@ final class TfSwavModel implements SwavModel {
             shapes.add(t.shape());
         }
         key.add(List.of(batch.batchSize()));
+        if (!training.containsKey(key)) gradientScopes = null;
         return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
                 vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes,
                 graphCollective, settings.activationCheckpointing()));
@@ -360,14 +406,15 @@ final class TfSwavModel implements SwavModel {
             } else if (e.getKey().startsWith(QUEUE)) {
                 int i = queueIndex(e.getKey());
                 Tensor t = e.getValue();
-                if (t.rank() != 2 || t.dim(0) != queues.get(i).length() || t.dim(1) != queues.get(i).dim()) {
+                if (t.rank() != 2 || t.dim(1) != queues.get(i).dim()) {
                     throw new IllegalArgumentException(e.getKey() + " must be [" + queues.get(i).length() + ", "
                             + queues.get(i).dim() + "], got " + t);
                 }
-                // rows never pushed are zero; a restored queue counts as full once its last row is set
-                boolean full = false;
-                for (int j = (t.dim(0) - 1) * t.dim(1); j < t.size(); j++) full |= t.get(j) != 0f;
-                queues.set(i, EmbeddingQueue.restore(t, full ? t.dim(0) : 0));
+                int length = queues.get(i).length();
+                int pushed = EmbeddingQueue.pushedRows(t);
+                // a checkpoint of another number of workers holds rank 0's queue of another length
+                queues.set(i, t.dim(0) == length ? EmbeddingQueue.restore(t, pushed)
+                        : EmbeddingQueue.resized(t, pushed, length));
             } else {
                 throw new IllegalArgumentException("unknown training state entry '" + e.getKey() + "'");
             }

@@ -32,6 +32,24 @@ final class TfTensors {
         return TFloat32.tensorOf(shape(t.shape()), DataBuffers.of(t.buffer()));
     }
 
+    /** NCHW port images into a new NHWC TensorFlow tensor, transposed in the copy. */
+    static TFloat32 toTfNhwc(Tensor nchw) {
+        if (nchw.rank() != 4) throw new IllegalArgumentException("images must be NCHW, got " + nchw);
+        int n = nchw.dim(0), c = nchw.dim(1), h = nchw.dim(2), w = nchw.dim(3);
+        int plane = h * w;
+        float[] dst = new float[nchw.size()];
+        for (int i = 0; i < n; i++) {
+            int base = i * c * plane;
+            for (int ch = 0; ch < c; ch++) {
+                int from = base + ch * plane;
+                for (int p = 0, to = base + ch; p < plane; p++, to += c) {
+                    dst[to] = nchw.get(from + p);
+                }
+            }
+        }
+        return TFloat32.tensorOf(shape(n, h, w, c), DataBuffers.of(dst, true, false));
+    }
+
     static TFloat32 toTf(float[] data, int... dims) {
         return TFloat32.tensorOf(shape(dims), DataBuffers.of(data, true, false));
     }

@@ -147,6 +147,16 @@ final class TfVariable {
         return read;
     }
 
+    /**
+     * The float32 value read by ops of {@code tf}'s scope, so under its control dependencies: float32 storage is
+     * the shared read (an alias of the variable's buffer, no copy); other storage is widened by a cast built here.
+     * The shared widening cast of {@link #read()} has no inputs but the variable, so TensorFlow runs it as soon as
+     * a step starts: a float32 copy of every bfloat16 momentum buffer alive until its update.
+     */
+    Operand<TFloat32> readIn(Ops tf) {
+        return storage == TFloat32.class ? read : tf.dtypes.cast(stored, TFloat32.class);
+    }
+
     /** The value as stored (bfloat16 for compact optimiser state). */
     Output<?> stored() {
         return stored;

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.seer4j.core.config.SwavConfig;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -17,58 +18,91 @@ import org.tensorflow.types.TFloat32;
 /**
  * The complete SwAV training step for one set of crop shapes, built once and run every step with that shape:
  * forward of every crop group through the shared trunk (each group with its own BN statistics, as torch SwAV
- * runs them), head on all crops together, codes, loss, gradients, optimiser and BN running-average assigns.
- * Every assign waits for a finiteness check of the loss, so a NaN step fails without touching the model.
+ * runs them), head on all crops together, codes, loss, then backward and optimiser piece by piece
+ * ({@link BackwardGraph}: each piece's gradients applied and freed before the previous piece's backward starts)
+ * and the BN running-average assigns. Every assign waits for a finiteness check of the loss, so a NaN step fails
+ * without touching the model.
  */
 final class TrainingGraph {
     /** torch's BN momentum: running = (1 - 0.1) * running + 0.1 * batch statistic. */
     static final float BN_MOMENTUM = 0.1f;
 
+    /** One NHWC image placeholder per crop group. */
     final List<Placeholder<TFloat32>> inputs = new ArrayList<>();
     final Placeholder<TFloat32> lr;
     final List<Placeholder<TFloat32>> queueFeeds = new ArrayList<>();
     final Operand<TFloat32> loss;
     /** L2-normalised embeddings of each assigning crop, for the queue. */
     final List<Operand<TFloat32>> assignEmbeddings = new ArrayList<>();
-    /** Differentiated variables, prototypes last, and their gradients (internal layout). */
+    /** Differentiated variables, prototypes last (internal layout), in the order {@link #gradients()} returns. */
     final List<TfVariable> gradientVariables = new ArrayList<>();
-    final List<Output<?>> gradients = new ArrayList<>();
     final List<Op> bnUpdates = new ArrayList<>();
-    final List<Op> updatesWithPrototypes = new ArrayList<>();
-    final List<Op> updatesFrozenPrototypes = new ArrayList<>();
+
+    private final Graph graph;
+    private final Ops tf;
+    private final String name;
+    private final RegNetGraph net;
+    private final VariableStore vars;
+    private final UpdateGraph update;
+    private final GraphCollective workers;
+    private final boolean checkpointing;
+    private final Operand<TFloat32> localLoss;
+    private final Operand<TFloat32> protos;
+    private final TfVariable protoVar;
+    private final AssertThat finite;
+    /** Per crop group, the input of every trunk piece and the trunk's output. */
+    private final List<List<Operand<TFloat32>>> bounds = new ArrayList<>();
+    /** Per trunk piece, the variables it differentiates; then the head's. */
+    private final List<List<TfVariable>> pieceVars = new ArrayList<>();
+    private final List<TfVariable> headVars = new ArrayList<>();
+    /** Built on first use: the gradients alone (for lossAndGradients) and the step's ordered updates. */
+    private List<Output<?>> gradients;
+    private List<Op> updatesWithPrototypes;
+    private List<Op> updatesFrozenPrototypes;
 
     TrainingGraph(Graph graph, Ops root, String name, RegNetGraph net, VariableStore vars, UpdateGraph update,
                   SwavConfig swav, List<Integer> assignCrops, int batch, List<int[]> groupShapes,
                   GraphCollective workers, boolean checkpointing) {
-        Ops tf = root.withSubScope(name);
+        this.graph = graph;
+        this.tf = root.withSubScope(name);
+        this.name = name;
+        this.net = net;
+        this.vars = vars;
+        this.update = update;
+        this.workers = workers;
+        this.checkpointing = checkpointing;
         int embedding = net.definition().head().outWidth();
         int k = net.definition().prototypes();
         int crops = 0;
         List<RegNetGraph.BnStat> stats = new ArrayList<>();
         List<Operand<TFloat32>> pooled = new ArrayList<>();
-        // per group, the input of every trunk segment and the trunk's output: what checkpointing keeps
-        List<List<Operand<TFloat32>>> bounds = new ArrayList<>();
         for (int g = 0; g < groupShapes.size(); g++) {
             int[] s = groupShapes.get(g);
             Ops tg = tf.withSubScope("group" + g);
+            // NHWC: the step transposes the port's NCHW crops while copying them in (TfTensors.toTfNhwc), which
+            // costs less than a transpose op on 3-channel images
             Placeholder<TFloat32> in = tg.withName("images").placeholder(TFloat32.class,
-                    Placeholder.shape(TfTensors.shape(s)));
+                    Placeholder.shape(TfTensors.shape(s[0], s[2], s[3], s[1])));
             inputs.add(in);
             List<Operand<TFloat32>> b = new ArrayList<>();
-            b.add(RegNetGraph.nchwToNhwc(tg, in));
-            for (int i = 0; i < net.segmentCount(); i++) {
-                b.add(net.segment(tg, i, b.get(i), true, stats));
+            b.add(in);
+            for (int p = 0; p < net.pieceCount(); p++) {
+                if (g == 0) vars.startRecording();
+                b.add(net.piece(tg, p, b.get(p), true, stats));
+                if (g == 0) pieceVars.add(differentiated(vars.stopRecording()));
             }
             bounds.add(b);
             pooled.add(RegNetGraph.pool(tg, b.get(b.size() - 1)));
             crops += s[0] / batch;
         }
         Operand<TFloat32> features = pooled.size() == 1 ? pooled.get(0) : tf.concat(pooled, tf.constant(0));
+        vars.startRecording();
         Operand<TFloat32> z = RegNetGraph.l2Normalize(tf, net.head(tf.withSubScope("head"), features, true, stats));
+        headVars.addAll(differentiated(vars.stopRecording()));
         net.prototypes();
-        TfVariable protoVar = vars.variable(RegNetGraph.PROTOTYPES);
+        protoVar = vars.variable(RegNetGraph.PROTOTYPES);
         // SwAV normalises the prototype rows in place before every step; the gradient is taken at the result.
-        Operand<TFloat32> protos = RegNetGraph.l2Normalize(tf, protoVar.read());
+        protos = RegNetGraph.l2Normalize(tf, protoVar.read());
         Operand<TFloat32> scores = RegNetGraph.scores(tf, z, protos);
 
         List<Operand<TFloat32>> codes = new ArrayList<>();
@@ -82,111 +116,76 @@ final class TrainingGraph {
                     swav.epsilon(), swav.sinkhornIterations(), workers));
             assignEmbeddings.add(SwavLossGraph.crop(tf, z, c, batch));
         }
-        Operand<TFloat32> localLoss = SwavLossGraph.loss(tf, scores, crops, batch, k, assignCrops, codes,
-                swav.temperature());
+        localLoss = SwavLossGraph.loss(tf, scores, crops, batch, k, assignCrops, codes, swav.temperature());
         // data-parallel: each worker's loss is the mean over its images; their average is the global batch's loss
-        Operand<TFloat32> invWorld = workers == null ? null : tf.constant(1f / workers.worldSize());
-        loss = workers == null ? localLoss : tf.math.mul(workers.allReduceSum(tf, localLoss), invWorld);
+        loss = workers == null ? localLoss : tf.math.mul(workers.allReduceSum(tf, localLoss), invWorld(tf));
 
-        List<Output<?>> xs = new ArrayList<>();
         for (TfVariable v : vars.variables()) {
-            if (v.kind().trainable() && !v.name().startsWith("fc.") && v != protoVar) {
-                gradientVariables.add(v);
-                xs.add(v.read());
-            }
+            if (isDifferentiated(v)) gradientVariables.add(v);
         }
         gradientVariables.add(protoVar);
-        xs.add(protos.asOutput());
-        Output<?>[] grads = checkpointing
-                ? checkpointedGradients(graph, tf, name, net, vars, localLoss, bounds, protos, protoVar)
-                : graph.addGradients(name + "_gradients", new Output<?>[] {localLoss.asOutput()},
-                xs.toArray(new Output<?>[0]), null);
-        if (workers != null) {
-            Ops ta = tf.withSubScope("average");
-            for (int i = 0; i < grads.length; i++) {
-                @SuppressWarnings("unchecked")
-                Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
-                grads[i] = ta.math.mul(workers.allReduceSum(ta, g), invWorld).asOutput();
-            }
-        }
-        gradients.addAll(List.of(grads));
-
         lr = tf.withName("lr").placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.scalar()));
-        AssertThat finite = tf.assertThat(tf.all(tf.math.isFinite(loss), tf.constant(new int[0])), List.of(loss));
-        Ops tu = tf.withSubScope("update").withControlDependencies(List.of(finite));
-        for (int i = 0; i < gradientVariables.size(); i++) {
-            TfVariable v = gradientVariables.get(i);
-            @SuppressWarnings("unchecked")
-            Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
-            Operand<TFloat32> at = v == protoVar ? protos : v.read();
-            List<Op> ops = List.of(update.apply(tu, v, vars.momentumOf(v), at, grad, lr, v == protoVar));
-            updatesWithPrototypes.addAll(ops);
-            if (v != protoVar) {
-                updatesFrozenPrototypes.addAll(ops);
-            }
+        finite = tf.assertThat(tf.all(tf.math.isFinite(loss), tf.constant(new int[0])), List.of(loss));
+        buildBnUpdates(tf.withSubScope("update").withControlDependencies(List.of(finite)), stats);
+    }
+
+    /** Trained by SwAV's step: trainable, not the classifier (evaluation trains it), not the prototypes. */
+    private boolean isDifferentiated(TfVariable v) {
+        return v.kind().trainable() && !v.name().startsWith("fc.") && !v.name().equals(RegNetGraph.PROTOTYPES);
+    }
+
+    private List<TfVariable> differentiated(List<TfVariable> used) {
+        return used.stream().filter(this::isDifferentiated).toList();
+    }
+
+    private Operand<TFloat32> invWorld(Ops ops) {
+        return ops.constant(1f / workers.worldSize());
+    }
+
+    /** The gradient of every {@link #gradientVariables} entry, in that order (no update runs). */
+    List<Output<?>> gradients() {
+        if (gradients == null) {
+            BackwardGraph b = backward("gradients", null);
+            gradients = gradientVariables.stream().map(b.gradients::get).toList();
         }
-        updatesFrozenPrototypes.add(tu.assignVariableOp(protoVar.handle(), protos));
-        buildBnUpdates(tu, stats);
+        return gradients;
     }
 
     /**
-     * Activation checkpointing: the gradients of {@link #gradientVariables} (in that order) computed segment by
-     * segment from the last, each segment's forward recomputed from its kept input just before its backward runs.
-     * The forward pass's own intermediate activations feed no gradient op, so TensorFlow frees each as soon as the
-     * next forward op has read it; only the segment inputs live until backward. A recomputed segment starts only
-     * once the gradient at its output exists (a control dependency on that gradient), so its activations exist
-     * while that one segment's backward runs. Its BN batch statistics are the forward pass's again and are not
-     * folded into the running averages, which the forward pass updates once.
+     * Every op of a training step but the BN averages: each piece's update, applied as backward passes it (see
+     * {@link BackwardGraph}), and the prototypes' update or, while they are frozen, their renormalisation.
      */
-    private Output<?>[] checkpointedGradients(Graph graph, Ops tf, String name, RegNetGraph net, VariableStore vars,
-                                              Operand<TFloat32> localLoss, List<List<Operand<TFloat32>>> bounds,
-                                              Operand<TFloat32> protos, TfVariable protoVar) {
-        int groups = bounds.size();
-        int segments = net.segmentCount();
-        Map<TfVariable, Output<?>> byVariable = new LinkedHashMap<>();
-        List<Output<?>> xs = new ArrayList<>();
-        for (List<Operand<TFloat32>> b : bounds) xs.add(b.get(segments).asOutput());
-        List<TfVariable> headVars = new ArrayList<>();
+    List<Op> updates(boolean frozenPrototypes) {
+        if (updatesWithPrototypes == null) {
+            Ops tu = tf.withSubScope("update");
+            BackwardGraph b = backward("step", (v, grad, after) -> {
+                List<Operation> deps = new ArrayList<>(after);
+                deps.add(finite.op());
+                return List.of(update.apply(tu.withControlDependencyOps(deps), v, vars.momentumOf(v), v.read(),
+                        grad, lr, false));
+            });
+            Ops tp = tu.withControlDependencies(List.of(finite));
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> protoGrad = (Operand<TFloat32>) b.gradients.get(protoVar);
+            List<Op> with = new ArrayList<>(b.updates);
+            with.addAll(List.of(update.apply(tp, protoVar, vars.momentumOf(protoVar), protos, protoGrad, lr, true)));
+            List<Op> frozen = new ArrayList<>(b.updates);
+            frozen.add(tp.assignVariableOp(protoVar.handle(), protos));
+            updatesWithPrototypes = with;
+            updatesFrozenPrototypes = frozen;
+        }
+        return frozenPrototypes ? updatesFrozenPrototypes : updatesWithPrototypes;
+    }
+
+    private BackwardGraph backward(String kind, BackwardGraph.Updater updater) {
+        Ops ta = tf.withSubScope(kind).withSubScope("average");
+        BackwardGraph b = new BackwardGraph(graph, tf.withSubScope(kind), name + "_" + kind, net, localLoss, bounds,
+                pieceVars, headVars, protos, protoVar, checkpointing,
+                g -> workers == null ? g : ta.math.mul(workers.allReduceSum(ta, g), invWorld(ta)), updater);
         for (TfVariable v : gradientVariables) {
-            if (v.name().startsWith("head.")) {
-                headVars.add(v);
-                xs.add(v.read());
-            }
+            if (!b.gradients.containsKey(v)) throw new IllegalStateException("no gradient for " + v.name());
         }
-        xs.add(protos.asOutput());
-        Output<?>[] head = graph.addGradients(name + "_gradients_head", new Output<?>[] {localLoss.asOutput()},
-                xs.toArray(new Output<?>[0]), null);
-        Output<?>[] outputGradient = java.util.Arrays.copyOf(head, groups);
-        for (int i = 0; i < headVars.size(); i++) byVariable.put(headVars.get(i), head[groups + i]);
-        byVariable.put(protoVar, head[head.length - 1]);
-        for (int s = segments - 1; s >= 0; s--) {
-            Ops tr = tf.withSubScope("recompute" + s);
-            List<Output<?>> ys = new ArrayList<>();
-            List<Output<?>> inputs = new ArrayList<>();
-            vars.startRecording();
-            for (int g = 0; g < groups; g++) {
-                Ops tg = tr.withSubScope("group" + g).withControlDependencyOps(outputGradient[g].op());
-                Operand<TFloat32> in = tg.withName("input").identity(bounds.get(g).get(s));
-                ys.add(net.segment(tg, s, in, true, new ArrayList<>()).asOutput());
-                inputs.add(in.asOutput());
-            }
-            List<TfVariable> segmentVars = vars.stopRecording().stream().filter(gradientVariables::contains).toList();
-            List<Output<?>> wrt = new ArrayList<>(s > 0 ? inputs : List.of());
-            segmentVars.forEach(v -> wrt.add(v.read()));
-            Output<?>[] grads = graph.addGradients(name + "_gradients_segment" + s, ys.toArray(new Output<?>[0]),
-                    wrt.toArray(new Output<?>[0]), outputGradient);
-            int first = s > 0 ? groups : 0;
-            if (s > 0) outputGradient = java.util.Arrays.copyOf(grads, groups);
-            for (int i = 0; i < segmentVars.size(); i++) byVariable.put(segmentVars.get(i), grads[first + i]);
-        }
-        Output<?>[] out = new Output<?>[gradientVariables.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = byVariable.get(gradientVariables.get(i));
-            if (out[i] == null) {
-                throw new IllegalStateException("no checkpointed gradient for " + gradientVariables.get(i).name());
-            }
-        }
-        return out;
+        return b;
     }
 
     /** Several crop groups pass each BN in turn, so the running average folds their statistics in order. */

@@ -65,7 +65,7 @@ final class UpdateGraph {
         if (!unitRows && momentum.storage() == TFloat32.class) {
             return new Op[] {tf.train.resourceApplyMomentum(param.handle(), momentum.handle(), lr, eff, m)};
         }
-        Operand<TFloat32> buf = tf.math.add(tf.math.mul(m, momentum.read()), eff);
+        Operand<TFloat32> buf = tf.math.add(tf.math.mul(m, momentum.readIn(tf)), eff);
         Op storeBuf = tf.assignVariableOp(momentum.handle(), momentum.toStorage(tf, buf));
         if (!unitRows) {
             return new Op[] {storeBuf, tf.train.resourceApplyGradientDescent(param.handle(), lr, buf)};

@@ -36,13 +36,28 @@ class GroupedConvTest {
             LossAndGradients b = fused.lossAndGradients(batch, plan);
             assertThat(b.loss()).isCloseTo(a.loss(), within(1e-5));
             assertThat(b.gradients().keySet()).isEqualTo(a.gradients().keySet());
+            double largest = 0;
+            for (Tensor g : a.gradients().values()) for (int i = 0; i < g.size(); i++) largest = Math.max(largest, Math.abs(g.get(i)));
             for (Map.Entry<String, Tensor> e : a.gradients().entrySet()) {
+                if (e.getKey().equals("head.0.bias")) {
+                    // a bias right before training-mode BN: its gradient is exactly zero, so both paths return
+                    // float32 rounding noise, which must be small against the model's gradients
+                    assertNoise(e.getValue(), largest, "split " + e.getKey());
+                    assertNoise(b.gradients().get(e.getKey()), largest, "native " + e.getKey());
+                    continue;
+                }
                 assertClose(b.gradients().get(e.getKey()), e.getValue(), 1e-4, e.getKey());
             }
             split.step(batch, plan);
             fused.step(batch, plan);
             Map<String, Tensor> ws = split.weights();
             fused.weights().forEach((name, t) -> assertClose(t, ws.get(name), 1e-5, name));
+        }
+    }
+
+    private static void assertNoise(Tensor g, double largestGradient, String what) {
+        for (int i = 0; i < g.size(); i++) {
+            assertThat(Math.abs((double) g.get(i))).as("%s[%d]", what, i).isLessThan(1e-5 * largestGradient);
         }
     }
 

@@ -47,6 +47,6 @@ class TfCollectiveProcessTest {
         assertThat(survivor.value("first")).isEqualTo("[1.0]");
         assertThat(survivor.exitCode()).as("output %s", survivor.lines()).isEqualTo(2);
         assertThat(survivor.value("error")).contains("rank 0: allReduceSum of 1 values failed")
-                .contains("worker rank 1 (127.0.0.1:").contains("is unreachable");
+                .contains("node 0 (rank 1 at 127.0.0.1:").contains("is unreachable");
     }
 }

@@ -7,14 +7,17 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.seer4j.app.UserException;
+import org.seer4j.app.progress.ConsoleProgress;
 import org.seer4j.app.report.EvalResult;
 import org.seer4j.app.report.NeighbourGrid;
+import org.seer4j.app.run.Finetuning;
 import org.seer4j.app.run.JsonFiles;
 import org.seer4j.app.run.RunFolder;
 import org.seer4j.app.run.RunReports;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.EvalConfig;
 import org.seer4j.core.config.RunConfig;
+import org.seer4j.core.finetune.FinetuneConfig;
 import org.seer4j.core.service.ProgressListener;
 import org.seer4j.core.usecase.EvaluateUseCase;
 import org.seer4j.core.usecase.EvaluateUseCase.Result;
@@ -33,7 +36,11 @@ import picocli.CommandLine.Spec;
                 "--random-init evaluates the untrained network of the same config: the baseline to compare with; with "
                         + "--checkpoint, of that run's config, written beside its results.",
                 "In a run folder, eval writes eval.json (or eval-random-init.json) and neighbours.json, and draws "
-                        + "report.html again with the results and the nearest-neighbour grid."})
+                        + "report.html again with the results and the nearest-neighbour grid.",
+                "--protocol finetune trains the whole trunk plus a linear classifier on --label-fraction of the labels "
+                        + "(SGD with momentum, cosine schedule, random-resized crops and flips, BN in training mode), "
+                        + "reports top-1 and top-5 on the test split next to the same protocol from random init, and "
+                        + "writes the classifier (trunk + fc) as safetensors; rerun to resume (docs/finetune.md)."})
 public final class EvalCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EvalCommand.class);
     @Option(names = "--checkpoint", paramLabel = "CKPT",
@@ -47,8 +54,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "sample, a folder of IDX files, an IDX images file, or a labelled image folder.")
     String data;
 
-    @Option(names = "--protocol", paramLabel = "linear|knn|both", description = "Default: eval.protocol.")
+    @Option(names = "--protocol", paramLabel = "linear|knn|both|finetune", description = "Default: eval.protocol.")
     String protocol;
+
+    @Mixin
+    FinetuneOptions finetune;
 
     @Option(names = "--random-init", description = "Evaluate the untrained network (the baseline).")
     boolean randomInit;
@@ -64,6 +74,13 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         if (checkpoint == null && !randomInit) {
             throw new UserException("give --checkpoint CKPT, --random-init, or both (the baseline of that run)");
+        }
+        if ("finetune".equals(protocol)) {
+            return finetune();
+        }
+        if (finetune.any()) {
+            throw new UserException("--label-fraction, --epochs, --lr and the other fine-tuning flags need "
+                    + "--protocol finetune");
         }
         RunConfig run = configured(CheckpointConfig.resolve(config, checkpoint), data, protocol);
         Result r = Injectors.forRun(run, ProgressListener.NONE).getInstance(EvaluateUseCase.class)
@@ -86,6 +103,20 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        return 0;
+    }
+
+    /** {@code --protocol finetune}: the pretrained trunk and (unless skipped) the random-init baseline. */
+    private int finetune() {
+        FinetuneConfig ft = finetune.config();
+        RunConfig run = DataSpec.apply(CheckpointConfig.resolve(config, checkpoint), data, true);
+        Path pretrained = randomInit ? null : checkpoint;
+        Path dir = finetune.dir != null ? finetune.dir
+                : (checkpoint == null ? Optional.<Path>empty() : RunFolder.ofCheckpoint(checkpoint))
+                .orElse(Path.of("")).resolve("finetune-" + Finetuning.percent(ft.labelFraction()).replace("%", "pct"));
+        PrintWriter out = spec.commandLine().getOut();
+        new Finetuning(Injectors.forRun(run, Finetuning.progress(ConsoleProgress.standard(out), out)), out)
+                .run(run, ft, pretrained, !finetune.noBaseline, dir, output);
         return 0;
     }
 

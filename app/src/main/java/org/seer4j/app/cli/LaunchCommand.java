@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.seer4j.app.Failure;
 import org.seer4j.app.UserException;
 import org.seer4j.app.WorkerFailedException;
+import org.seer4j.core.distributed.NodeLaunch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -25,16 +26,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code seer4j launch --nproc N <command...>}: N local data-parallel workers of one seer4j command, each a JVM
- * with torchrun's variables ({@code RANK}, {@code WORLD_SIZE}, {@code LOCAL_RANK}, {@code MASTER_ADDR},
- * {@code MASTER_PORT}) set, so each joins the others through the TF collective. Output lines carry the rank.
+ * {@code seer4j launch}: this node's data-parallel workers of one seer4j command, each a JVM with torchrun's
+ * variables ({@code RANK}, {@code LOCAL_RANK}, {@code WORLD_SIZE}, {@code NODE_RANK}, {@code MASTER_ADDR},
+ * {@code MASTER_PORT}) set, with torchrun's flags: {@code --nproc N} on one machine, or {@code --nnodes N
+ * --node-rank R --nproc-per-node P --master-addr HOST --master-port PORT [--local-addr ADDR]} on each of N machines
+ * (missing ones come from SLURM's or a Kubernetes indexed Job's variables, {@link NodeLaunch}). The workers meet
+ * through rank 0's rendezvous on the master port and each listens on its own node's address. Output lines carry
+ * the rank; only rank 0 shows progress (every rank logs in full to the run folder's {@code logs/rank-N.log}).
  * When a worker fails, the others get {@code --grace} seconds to stop on their own (their collective calls fail
  * once the dead peer's server is gone), then they are killed: the job never hangs. The job then ends with one
  * line naming the first rank that failed and the last error it reported.
  */
 @Command(name = "launch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Start N local data-parallel workers of a seer4j command (torchrun-style variables set).",
-                "Example: seer4j launch --nproc 2 pretrain --config run.yaml"})
+        description = {"Start this node's data-parallel workers of a seer4j command (torchrun's flags and variables).",
+                "One machine:  seer4j launch --nproc 2 pretrain --config run.yaml",
+                "Each of N:    seer4j launch --nnodes N --node-rank R --nproc-per-node P --master-addr HOST"
+                        + " --master-port PORT pretrain ..."})
 public final class LaunchCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(LaunchCommand.class);
     /** How a seer4j command reports its failure (see Cli): the line launch repeats when that rank fails. */
@@ -52,11 +59,22 @@ public final class LaunchCommand implements Callable<Integer> {
             "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR";
     private static final Logger NATIVE = LoggerFactory.getLogger("org.tensorflow.native");
 
-    @Option(names = "--nproc", required = true, description = "number of worker processes")
-    int nproc;
-    @Option(names = "--master-port", defaultValue = "29500",
-            description = "first port; rank r's TF server listens on port + r (default 29500)")
-    int masterPort;
+    @Option(names = {"--nproc-per-node", "--nproc"}, description = "worker processes on this node")
+    Integer nproc;
+    @Option(names = "--nnodes", description = "nodes of the job (default 1, or SLURM_NNODES)")
+    Integer nnodes;
+    @Option(names = "--node-rank", description = "this node, 0..nnodes-1 (default: SLURM_NODEID,"
+            + " JOB_COMPLETION_INDEX or NODE_RANK)")
+    Integer nodeRank;
+    @Option(names = "--master-addr", description = "host of node 0, where rank 0 serves the rendezvous"
+            + " (default: MASTER_ADDR, the first SLURM node, or 127.0.0.1 on one node)")
+    String masterAddr;
+    @Option(names = "--master-port", description = "port of the rendezvous on the master (default: MASTER_PORT or"
+            + " 29500); each worker's collective server takes a free port of its own node")
+    Integer masterPort;
+    @Option(names = "--local-addr", description = "address this node's workers listen on and announce (default:"
+            + " the one that reaches the master)")
+    String localAddr;
     @Option(names = "--grace", defaultValue = "30",
             description = "seconds the others get to stop after a worker fails, before they are killed")
     int grace;
@@ -67,30 +85,29 @@ public final class LaunchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        if (nproc < 1) throw new UserException("--nproc must be >= 1, got " + nproc);
-        if (masterPort < 1 || masterPort + nproc - 1 > 65535) {
-            throw new UserException("--master-port " + masterPort + " leaves no room for " + nproc + " ports");
+        NodeLaunch node;
+        try {
+            node = NodeLaunch.resolve(nnodes, nodeRank, nproc, masterAddr, masterPort, localAddr, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
         }
         if (grace < 0) throw new UserException("--grace must be >= 0, got " + grace);
         if (command.get(0).equals("launch")) throw new UserException("launch cannot launch itself");
+        int local = node.procsPerNode();
         List<Process> workers = new ArrayList<>();
         List<Thread> pumps = new ArrayList<>();
-        AtomicReferenceArray<String> lastErrors = new AtomicReferenceArray<>(nproc);
+        AtomicReferenceArray<String> lastErrors = new AtomicReferenceArray<>(local);
         try {
-            for (int r = 0; r < nproc; r++) {
+            for (int r = 0; r < local; r++) {
                 ProcessBuilder pb = new ProcessBuilder(workerCommand()).redirectErrorStream(true);
-                pb.environment().put("RANK", Integer.toString(r));
-                pb.environment().put("LOCAL_RANK", Integer.toString(r));
-                pb.environment().put("WORLD_SIZE", Integer.toString(nproc));
-                pb.environment().put("MASTER_ADDR", "127.0.0.1");
-                pb.environment().put("MASTER_PORT", Integer.toString(masterPort));
+                pb.environment().putAll(node.variables(r));
                 // TensorFlow's C++ logging (the collective's gRPC server) reads this once, before Java can act
                 pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
                 Process p = pb.start();
                 workers.add(p);
-                pumps.add(pump(p.getInputStream(), r, lastErrors, System.out));
+                pumps.add(pump(p.getInputStream(), node.rank(r), r, lastErrors, System.out));
             }
-            return supervise(workers, pumps, lastErrors);
+            return supervise(node, workers, pumps, lastErrors);
         } finally {
             for (Process p : workers) {
                 if (p.isAlive()) p.destroyForcibly();
@@ -100,8 +117,8 @@ public final class LaunchCommand implements Callable<Integer> {
     }
 
     /** Waits for every worker; the first failure starts the grace period, after which the rest are killed. */
-    private int supervise(List<Process> workers, List<Thread> pumps, AtomicReferenceArray<String> lastErrors)
-            throws InterruptedException {
+    private int supervise(NodeLaunch node, List<Process> workers, List<Thread> pumps,
+                          AtomicReferenceArray<String> lastErrors) throws InterruptedException {
         int failedRank = -1;
         int failedCode = 0;
         long killAt = Long.MAX_VALUE;
@@ -114,8 +131,8 @@ public final class LaunchCommand implements Callable<Integer> {
                 } else if (p.exitValue() != 0 && failedRank < 0) {
                     failedRank = r;
                     failedCode = p.exitValue();
-                    LOG.warn("rank {} exited with code {}; stopping the other workers (killed after {} s)", r,
-                            failedCode, grace);
+                    LOG.warn("rank {} exited with code {}; stopping the other workers (killed after {} s)",
+                            node.rank(r), failedCode, grace);
                     killAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(grace);
                 }
             }
@@ -123,7 +140,7 @@ public final class LaunchCommand implements Callable<Integer> {
             if (System.nanoTime() > killAt) {
                 for (int r = 0; r < workers.size(); r++) {
                     if (workers.get(r).isAlive()) {
-                        LOG.warn("killing rank {} after the grace period", r);
+                        LOG.warn("killing rank {} after the grace period", node.rank(r));
                         workers.get(r).destroyForcibly().waitFor();
                     }
                 }
@@ -136,7 +153,8 @@ public final class LaunchCommand implements Callable<Integer> {
             String said = lastErrors.get(failedRank);
             int code = failedCode == Failure.BAD_INPUT || failedCode == Failure.INTERRUPTED ? failedCode
                     : Failure.RUNTIME;
-            throw new WorkerFailedException("rank " + failedRank + " failed (exit code " + failedCode + ")"
+            throw new WorkerFailedException("rank " + node.rank(failedRank) + (node.nnodes() > 1 ? " on node "
+                    + node.nodeRank() : "") + " failed (exit code " + failedCode + ")"
                     + (said == null ? "" : ": " + said)
                     + (code == Failure.RUNTIME ? "; rerun the same command to resume from the last checkpoint" : ""),
                     code);
@@ -184,13 +202,14 @@ public final class LaunchCommand implements Callable<Integer> {
     }
 
     /** Copies a worker's output, each line prefixed with its rank, remembering the last error line it printed. */
-    private static Thread pump(InputStream in, int rank, AtomicReferenceArray<String> lastErrors, PrintStream out) {
+    private static Thread pump(InputStream in, int rank, int localRank, AtomicReferenceArray<String> lastErrors,
+                               PrintStream out) {
         String prefix = "[rank " + rank + "] ";
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     if (line.startsWith(ERROR_PREFIX)) {
-                        lastErrors.set(rank, line.substring(ERROR_PREFIX.length()));
+                        lastErrors.set(localRank, line.substring(ERROR_PREFIX.length()));
                     }
                     if (nativeRecord(prefix + line, line)) {
                         continue;

@@ -17,6 +17,7 @@ import org.seer4j.app.wiring.DataSources;
 import org.seer4j.app.wiring.Injectors;
 import org.seer4j.core.config.RunConfig;
 import org.seer4j.core.usecase.PretrainUseCase.Summary;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,11 +64,18 @@ public final class PretrainCommand implements Callable<Integer> {
 
     /** Prints the memory plan and refuses a run whose peak exceeds the memory available (exit 2). */
     private MemoryPlan checkMemory(RunConfig run) {
-        int world = WorkerEnvironment.from(System.getenv()).worldSize();
+        WorkerEnvironment worker = WorkerEnvironment.from(System.getenv());
+        int world = worker.worldSize();
         MemoryPlan plan = MemoryPlanner.plan(run, world);
         AvailableMemory available = AvailableMemory.now(new ResidentMemory().bytes());
-        spec.commandLine().getOut().print(PlanReport.table(plan, PlanCommand.describe(run, world), available));
-        spec.commandLine().getOut().flush();
+        String table = PlanReport.table(plan, PlanCommand.describe(run, world), available);
+        if (worker.rank() == 0) {
+            spec.commandLine().getOut().print(table);
+            spec.commandLine().getOut().flush();
+        } else {
+            // a job's console shows rank 0's plan; each worker's own (its node's memory) stays in its log
+            LoggerFactory.getLogger(PretrainCommand.class).info("{}", table);
+        }
         if (!ignoreMemoryPlan && plan.peakBytes() > available.bytes()) {
             throw MemoryException.refused(PlanReport.refusal(plan, "not starting: the run needs more memory than the "
                     + MemoryPlan.gib(available.bytes()) + " available (" + available.source()

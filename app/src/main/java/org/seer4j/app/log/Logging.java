@@ -16,7 +16,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * java.util.logging through {@link SLF4JBridgeHandler}, {@code System.Logger} through slf4j-jdk-platform-logging,
  * JavaCPP (TensorFlow's loader) through its {@code slf4j} logger. The console shows one line per record above the
  * progress bar ({@link TerminalAppender}, {@link ConsolePolicy}); a run's folder gets the full log in
- * {@code log.txt}. TensorFlow's native (C++) logging cannot be reached from Java: most of it obeys
+ * {@code log.txt}, or, for the workers of a data-parallel job, each in {@code logs/rank-N.log}, where rank 0 alone
+ * shows its progress and records on the console and the other ranks only their warnings and errors
+ * ({@link #worker}). TensorFlow's native (C++) logging cannot be reached from Java: most of it obeys
  * {@code TF_CPP_MIN_LOG_LEVEL}, which the launcher and {@code seer4j launch} set for their processes; the few
  * lines TF 2.18 logs through absl before absl is initialised ignore it ({@code seer4j launch} turns its workers'
  * into records; a single TensorFlow process prints two such lines once, see docs/library.md).
@@ -27,6 +29,8 @@ public final class Logging {
     private static TerminalAppender console;
     private static FileAppender<ILoggingEvent> runLog;
     private static Path runLogFile;
+    private static int rank;
+    private static int worldSize = 1;
 
     private Logging() {
     }
@@ -74,6 +78,31 @@ public final class Logging {
 
     public static Verbosity verbosity() {
         return POLICY.verbosity();
+    }
+
+    /**
+     * This process is worker {@code rank} of {@code worldSize}: a rank other than 0 shows only warnings and errors
+     * on the console (unless {@code --verbose}), so that a job's console carries one worker's progress.
+     */
+    public static synchronized void worker(int rank, int worldSize) {
+        Logging.rank = rank;
+        Logging.worldSize = worldSize;
+        POLICY.follower(rank > 0);
+    }
+
+    /** Whether this process shows progress on the console: not with {@code --quiet}, nor on ranks other than 0. */
+    public static synchronized boolean showsProgress() {
+        return POLICY.verbosity() != Verbosity.QUIET && rank == 0;
+    }
+
+    /** The full log of a run in {@code dir}: {@code log.txt}, or {@code logs/rank-N.log} for a job's worker. */
+    public static Path runLog(Path dir, int rank, int worldSize) {
+        return worldSize > 1 ? dir.resolve("logs").resolve("rank-" + rank + ".log") : dir.resolve(RUN_LOG);
+    }
+
+    /** Where failure messages send the user for the stack trace. */
+    public static synchronized String runLogHint() {
+        return "the run folder's " + (worldSize > 1 ? "logs/rank-" + rank + ".log" : RUN_LOG);
     }
 
     /** The name of the logger whose records (the progress lines) go to the run's log file only. */

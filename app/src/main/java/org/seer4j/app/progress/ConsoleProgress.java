@@ -3,7 +3,6 @@ package org.seer4j.app.progress;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.seer4j.app.log.Logging;
-import org.seer4j.app.log.Verbosity;
 import org.seer4j.core.service.Progress;
 import org.seer4j.core.service.ProgressListener;
 import org.seer4j.core.service.Ticker;
@@ -43,10 +42,10 @@ public final class ConsoleProgress implements ProgressListener {
 
     /**
      * Writes to {@code out}: a bar when standard output is a terminal, else a line every 10 seconds; nothing with
-     * {@code --quiet}.
+     * {@code --quiet} or on a data-parallel worker other than rank 0 (its log file still gets the lines).
      */
     public static ConsoleProgress standard(PrintWriter out) {
-        return new ConsoleProgress(out, Terminal.isInteractive(), Logging.verbosity() == Verbosity.QUIET,
+        return new ConsoleProgress(out, Terminal.isInteractive(), !Logging.showsProgress(),
                 Ticker.SYSTEM, 10_000_000_000L);
     }
 

@@ -50,11 +50,14 @@ public final class Pretraining {
         provenance.put(CheckpointKeys.CONFIG, yaml);
         RunFolder.gitCommit().ifPresent(c -> provenance.put(CheckpointKeys.GIT_COMMIT, c));
         // data-parallel workers share the run folder: only rank 0 writes its files (see docs/distributed.md)
-        boolean writer = WorkerEnvironment.from(System.getenv()).rank() == 0;
+        WorkerEnvironment worker = WorkerEnvironment.from(System.getenv());
+        boolean writer = worker.rank() == 0;
         try {
-            Files.createDirectories(dir);
+            // every worker keeps its full log: log.txt, or logs/rank-N.log in a data-parallel job
+            Path log = Logging.runLog(dir, worker.rank(), worker.worldSize());
+            Files.createDirectories(log.getParent());
+            Logging.startRunLog(log);
             if (writer) {
-                Logging.startRunLog(dir.resolve(Logging.RUN_LOG));
                 ConfigWriter.write(config, dir.resolve(RunFolder.CONFIG));
             }
         } catch (IOException e) {
@@ -79,19 +82,26 @@ public final class Pretraining {
         Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
         try {
-            out.println("run folder: " + dir);
-            out.flush();
+            if (writer) {
+                out.println("run folder: " + dir);
+                out.flush();
+            }
             Summary summary = service.pretrain(new Command(config, dir, provenance));
             double wall = (System.nanoTime() - start) / 1e9;
             if (config.output().report() && writer) {
                 writeReport(config, dir, configName, summary, wall, engine, provenance, yaml, history,
                         views == null ? null : views.strip());
             }
-            out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f, %.1f images/s; %s%n",
+            String result = String.format(Locale.ROOT, "%s after %d steps, final loss %.4f, %.1f images/s; %s",
                     summary.stopped() ? "stopped" : "finished", summary.steps(), summary.finalLoss(),
                     summary.imagesPerSecond(), config.output().report() ? "report: " + dir.resolve(RunFolder.REPORT)
                             : "run folder: " + dir);
-            out.flush();
+            LoggerFactory.getLogger(Logging.progressLogger()).info(result);
+            if (writer) {
+                // the job's summary is rank 0's (every rank reports the global loss); the others' stays in their log
+                out.println(result);
+                out.flush();
+            }
             return summary;
         } finally {
             done.countDown();

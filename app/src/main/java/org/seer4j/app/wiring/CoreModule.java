@@ -11,6 +11,7 @@ import org.seer4j.core.service.CheckpointReader;
 import org.seer4j.core.service.CheckpointStoreFactory;
 import org.seer4j.core.service.EmbedService;
 import org.seer4j.core.service.EvaluateService;
+import org.seer4j.core.service.FinetuneService;
 import org.seer4j.core.service.ImageSources;
 import org.seer4j.core.service.MetricsSinkFactory;
 import org.seer4j.core.service.PretrainService;
@@ -19,6 +20,7 @@ import org.seer4j.core.service.Ticker;
 import org.seer4j.core.service.TrainingDataFactory;
 import org.seer4j.core.usecase.EmbedUseCase;
 import org.seer4j.core.usecase.EvaluateUseCase;
+import org.seer4j.core.usecase.FinetuneUseCase;
 import org.seer4j.core.usecase.PretrainUseCase;
 
 /**
@@ -42,6 +44,7 @@ public final class CoreModule extends AbstractModule {
         bind(PretrainUseCase.class).to(PretrainService.class);
         bind(EvaluateUseCase.class).to(EvaluateService.class);
         bind(EmbedUseCase.class).to(EmbedService.class);
+        bind(FinetuneUseCase.class).to(FinetuneService.class);
         bind(ProgressListener.class).toInstance(progress);
         bind(Ticker.class).toInstance(Ticker.SYSTEM);
     }
@@ -65,6 +68,13 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     EvaluateService evaluate(Engine engine, ImageSources sources, CheckpointReader checkpoints) {
         return new EvaluateService(engine, sources, checkpoints);
+    }
+
+    @Provides
+    @Singleton
+    FinetuneService finetune(Engine engine, ImageSources sources, CheckpointReader checkpoints,
+                             CheckpointStoreFactory stores, TensorFile tensors, ProgressListener listener) {
+        return new FinetuneService(engine, sources, checkpoints, stores, tensors, listener);
     }
 
     @Provides

@@ -33,14 +33,23 @@ class LaunchCommandTest {
     void aWorldOfNoWorkersIsAUsageError() {
         String[] r = run("launch", "--nproc", "0", "bench");
         assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
-        assertThat(r[1]).contains("--nproc must be >= 1, got 0");
+        assertThat(r[1]).contains("--nproc-per-node must be >= 1, got 0");
     }
 
     @Test
     void portsBeyondTheRangeAreAUsageError() {
-        String[] r = run("launch", "--nproc", "4", "--master-port", "65534", "bench");
+        String[] r = run("launch", "--nproc", "4", "--master-port", "70000", "bench");
         assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
-        assertThat(r[1]).contains("--master-port 65534 leaves no room for 4 ports");
+        assertThat(r[1]).contains("--master-port must be 1..65535, got 70000");
+    }
+
+    @Test
+    void severalNodesWithoutANodeRankOrMasterAreAUsageError() {
+        String[] r = run("launch", "--nnodes", "2", "--nproc-per-node", "1", "--master-addr", "h", "bench");
+        assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
+        assertThat(r[1]).contains("--nnodes 2 needs --node-rank");
+        r = run("launch", "--nnodes", "2", "--node-rank", "1", "--nproc-per-node", "1", "bench");
+        assertThat(r[1]).contains("--nnodes 2 needs --master-addr");
     }
 
     @Test

@@ -109,7 +109,17 @@ class CrossEngineConformanceTest {
             // gradients that vanish mathematically (biases just before a BN) are rounding noise in both engines
             double largest = a.gradients().values().stream().mapToDouble(CrossEngineConformanceTest::largest).max()
                     .orElseThrow();
-            a.gradients().forEach((name, g) -> assertClose(b.gradients().get(name), g, 1e-4, 1e-4 * largest, name));
+            a.gradients().forEach((name, g) -> {
+                if (name.equals("head.0.bias")) {
+                    // exactly zero in exact arithmetic (the head's first BN follows): each engine's value must be
+                    // noise, small against the model's gradients (seen: up to 7e-5 of the largest)
+                    assertClose(g, Tensor.of(new float[g.size()], g.shape()), 1, 2e-4 * largest, "djl " + name);
+                    assertClose(b.gradients().get(name), Tensor.of(new float[g.size()], g.shape()), 1,
+                            2e-4 * largest, "tensorflow " + name);
+                } else {
+                    assertClose(b.gradients().get(name), g, 1e-4, 1e-4 * largest, name);
+                }
+            });
         }
     }
 

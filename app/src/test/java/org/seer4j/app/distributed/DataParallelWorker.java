@@ -24,6 +24,7 @@ import org.seer4j.core.regnet.RegNetGenerator;
 import org.seer4j.core.regnet.RegNetPlan;
 import org.seer4j.core.regnet.RegNetSpec;
 import org.seer4j.core.regnet.Rounding;
+import org.seer4j.core.swav.StepPlanner;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.core.views.Augmentation;
 import org.seer4j.core.views.CropGroup;
@@ -32,8 +33,9 @@ import org.seer4j.core.views.CropGroup;
  * One data-parallel worker of the tests: a tiny RegNet + SwAV model trained for K steps on this rank's shard of a
  * seeded global batch (images r, r + world, ...). Prints {@code loss<k>=} lines and writes its final weights.
  * Arguments: engine, steps, global batch, weights file (".rank" appended), collective timeout seconds, and
- * optionally {@code rank:step} of a worker that dies abruptly before that step (failure tests; {@code -} for none)
- * and the SyncBN group size (default 0: every worker).
+ * optionally {@code rank:step} of a worker that dies abruptly before that step (failure tests; {@code -} for none),
+ * the SyncBN group size (default 0: every worker) and {@code swav.queue_length} (default 0; the queue starts at
+ * step 0 and joins Sinkhorn when the core's planner says it is full).
  */
 public final class DataParallelWorker {
     static final RegNetPlan PLAN = RegNetGenerator.plan(new RegNetSpec(3, 16, 8.0, 2.0, 8, 1.0, 0.25, 8,
@@ -50,11 +52,12 @@ public final class DataParallelWorker {
         int dieRank = dies ? Integer.parseInt(args[5].split(":")[0]) : -1;
         int dieStep = dies ? Integer.parseInt(args[5].split(":")[1]) : -1;
         int syncBnGroup = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+        int queueLength = args.length > 7 ? Integer.parseInt(args[7]) : 0;
         Map<String, String> env = System.getenv();
         try (Collective collective = Collectives.fromEnvironment(env, java.time.Duration.ofSeconds(
                 Long.parseLong(args[4])))) {
             List<Double> losses = train(engine, steps, globalBatch, collective, Path.of(args[3] + "." + collective.rank()),
-                    dieRank, dieStep, syncBnGroup);
+                    dieRank, dieStep, syncBnGroup, queueLength);
             for (int k = 0; k < losses.size(); k++) System.out.println("loss" + k + "=" + losses.get(k));
         } catch (RuntimeException e) {
             System.out.println("error=" + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -68,10 +71,16 @@ public final class DataParallelWorker {
     /** K steps on this rank's shard; returns the loss each step reported and writes the final weights. */
     static List<Double> train(String engine, int steps, int globalBatch, Collective collective, Path weights,
                               int dieRank, int dieStep, int syncBnGroup) throws IOException {
+        return train(engine, steps, globalBatch, collective, weights, dieRank, dieStep, syncBnGroup, 0);
+    }
+
+    static List<Double> train(String engine, int steps, int globalBatch, Collective collective, Path weights,
+                              int dieRank, int dieStep, int syncBnGroup, int queueLength) throws IOException {
         int world = collective.worldSize();
         List<Double> losses = new ArrayList<>();
-        try (SwavModel model = Engines.byName(engine).open(DEF, settings(collective, globalBatch / world,
-                globalBatch, syncBnGroup))) {
+        EngineSettings settings = settings(collective, globalBatch / world, globalBatch, syncBnGroup, queueLength);
+        StepPlanner planner = new StepPlanner(settings.swav(), settings.optim(), globalBatch, steps);
+        try (SwavModel model = Engines.byName(engine).open(DEF, settings)) {
             for (int k = 0; k < steps; k++) {
                 if (collective.rank() == dieRank && k == dieStep) {
                     System.out.println("dying at step " + k);
@@ -79,7 +88,8 @@ public final class DataParallelWorker {
                     Runtime.getRuntime().halt(9);
                 }
                 MultiCropBatch batch = globalBatch(globalBatch, k).shard(collective.rank(), world);
-                losses.add(model.step(batch, new StepPlan(k, 0.2, false, false)).loss());
+                boolean useQueue = planner.plan(k).useQueue();
+                losses.add(model.step(batch, new StepPlan(k, 0.2, false, useQueue)).loss());
             }
             write(model.weights(), weights);
         }
@@ -88,7 +98,12 @@ public final class DataParallelWorker {
 
     /** The tiny model's settings: SGD, distributed Sinkhorn when the collective has several workers. */
     static EngineSettings settings(Collective collective, int localBatch, int globalBatch, int syncBnGroup) {
-        return new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, 0, 0, 0),
+        return settings(collective, localBatch, globalBatch, syncBnGroup, 0);
+    }
+
+    static EngineSettings settings(Collective collective, int localBatch, int globalBatch, int syncBnGroup,
+                                   int queueLength) {
+        return new EngineSettings("cpu", 1, 42, new SwavConfig(12, 0.1, 0.05, 3, queueLength, 0, 0),
                 new OptimConfig("sgd", 0.9, 1e-4, 0.2, globalBatch, 0.0, 0.001, 0, 0.02, false, true),
                 new ViewsConfig(CROPS, List.of(0, 1), Augmentation.defaults()), localBatch, collective, syncBnGroup);
     }

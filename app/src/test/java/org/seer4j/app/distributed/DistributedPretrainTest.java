@@ -45,8 +45,25 @@ class DistributedPretrainTest {
         Path parallel = dir.resolve("parallel");
         assertThat(quietly("pretrain", "--config", config.toString(), "--out", single.toString())).isZero();
         int port = ThreadLocalRandom.current().nextInt(20000, 60000);
-        assertThat(quietly("launch", "--nproc", "2", "--master-port", Integer.toString(port), "pretrain",
-                "--config", config.toString(), "--out", parallel.toString())).isZero();
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        try {
+            System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+            assertThat(Main.run("launch", "--nproc", "2", "--master-port", Integer.toString(port), "pretrain",
+                    "--config", config.toString(), "--out", parallel.toString())).isZero();
+        } finally {
+            System.setOut(oldOut);
+        }
+        // the job's console: rank 0's progress and summary only; every rank's full log in the run folder
+        String shown = console.toString(StandardCharsets.UTF_8);
+        assertThat(shown).contains("[rank 0] pretraining for 4 steps").contains("[rank 0] finished after 4 steps")
+                .doesNotContain("[rank 1] pretraining").doesNotContain("[rank 1] finished")
+                .doesNotContain("[rank 1] run folder");
+        for (int r = 0; r < 2; r++) {
+            assertThat(Files.readString(parallel.resolve("logs").resolve("rank-" + r + ".log")))
+                    .contains("pretraining for 4 steps").contains("finished after 4 steps");
+        }
+        assertThat(parallel.resolve("log.txt")).doesNotExist();
 
         List<Double> expected = losses(single);
         List<Double> got = losses(parallel);

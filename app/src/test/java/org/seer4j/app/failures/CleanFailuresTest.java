@@ -135,7 +135,7 @@ class CleanFailuresTest {
                 "--main-class=" + FailingWorker.class.getName(), "--", "step");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.lastErrLine()).isEqualTo("seer4j: rank 1 failed (exit code 1): " + FailingWorker.MESSAGE
-                + " (stack trace: --verbose or the run folder's log.txt); rerun the same command to resume from the"
+                + " (stack trace: --verbose or the run folder's logs/rank-1.log); rerun the same command to resume from the"
                 + " last checkpoint");
         r.hasNoStackTrace();
     }

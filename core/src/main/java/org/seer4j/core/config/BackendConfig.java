@@ -9,8 +9,12 @@ import java.util.List;
  * @param syncBnGroupSize data-parallel workers whose batches one training-mode BN normalises together, in groups
  *     of consecutive ranks (SEER used 64); 0 means every worker. It must divide the number of workers, which is
  *     known only when training starts.
+ * @param shardOptimizerState data-parallel workers each keep the optimiser state (momentum) of their share of the
+ *     parameter tensors only, ZeRO stage 1: gradients are reduce-scattered, each worker updates its tensors, the
+ *     weights are all-gathered. The same training, 1/N of the state per worker.
  */
-public record BackendConfig(String name, String device, int threads, int syncBnGroupSize) {
+public record BackendConfig(String name, String device, int threads, int syncBnGroupSize,
+                            boolean shardOptimizerState) {
 
     public static final List<String> NAMES = List.of("djl", "tensorflow");
     public static final List<String> DEVICES = List.of("auto", "cpu", "gpu");
@@ -22,7 +26,12 @@ public record BackendConfig(String name, String device, int threads, int syncBnG
         Check.nonNegative("backend.sync_bn_group_size", syncBnGroupSize);
     }
 
+    /** A backend whose workers each keep the whole optimiser state. */
+    public BackendConfig(String name, String device, int threads, int syncBnGroupSize) {
+        this(name, device, threads, syncBnGroupSize, false);
+    }
+
     public static BackendConfig defaults() {
-        return new BackendConfig("djl", "auto", 0, 0);
+        return new BackendConfig("djl", "auto", 0, 0, false);
     }
 }

@@ -125,6 +125,38 @@ public final class InProcessGroup {
             await(rank, "broadcast");
         }
 
+        /** Sums only this rank's range, in rank order (the same sums an all-reduce gives there). */
+        public void reduceScatterSum(float[] buffer, int[] bounds) {
+            Collective.checkBounds(bounds, buffer.length, worldSize);
+            slots[rank] = buffer;
+            await(rank, "reduceScatterSum");
+            checkLengths(rank, "reduceScatterSum", buffer.length);
+            int from = bounds[rank];
+            float[] sum = new float[bounds[rank + 1] - from];
+            for (int r = 0; r < worldSize; r++) {
+                float[] part = (float[]) slots[r];
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += part[from + i];
+                }
+            }
+            await(rank, "reduceScatterSum");
+            System.arraycopy(sum, 0, buffer, from, sum.length);
+        }
+
+        public void allGather(float[] buffer, int[] bounds) {
+            Collective.checkBounds(bounds, buffer.length, worldSize);
+            slots[rank] = buffer;
+            await(rank, "allGather");
+            checkLengths(rank, "allGather", buffer.length);
+            for (int r = 0; r < worldSize; r++) {
+                if (r != rank) {
+                    System.arraycopy((float[]) slots[r], bounds[r], buffer, bounds[r], bounds[r + 1] - bounds[r]);
+                }
+            }
+            // the owners' ranges are only read, never written, so one barrier keeps the next call from racing
+            await(rank, "allGather");
+        }
+
         public void barrier() {
             await(rank, "barrier");
         }

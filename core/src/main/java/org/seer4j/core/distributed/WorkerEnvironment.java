@@ -1,31 +1,41 @@
 package org.seer4j.core.distributed;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import org.seer4j.core.image.Shard;
 
 /**
  * Who this worker is in a data-parallel job, read from the environment in the conventions launchers already use:
  * <ul>
- *   <li>torchrun / {@code seer4j launch}: {@code RANK}, {@code WORLD_SIZE}, {@code MASTER_ADDR}, {@code MASTER_PORT};</li>
- *   <li>SLURM ({@code srun}): {@code SLURM_PROCID}, {@code SLURM_NTASKS}; the address defaults to the first host of
+ *   <li>torchrun / {@code seer4j launch}: {@code RANK}, {@code WORLD_SIZE}, {@code LOCAL_RANK}, {@code NODE_RANK}
+ *       (torchrun's {@code GROUP_RANK}), {@code MASTER_ADDR}, {@code MASTER_PORT};</li>
+ *   <li>SLURM ({@code srun}, one task per worker): {@code SLURM_PROCID}, {@code SLURM_NTASKS},
+ *       {@code SLURM_LOCALID}, {@code SLURM_NODEID}; the master defaults to the first host of
  *       {@code SLURM_JOB_NODELIST};</li>
- *   <li>Kubernetes indexed Jobs: {@code JOB_COMPLETION_INDEX} as the rank, with {@code WORLD_SIZE} set in the pod
- *       template (Kubernetes does not export the completion count).</li>
+ *   <li>Kubernetes indexed Jobs (one worker per pod): {@code JOB_COMPLETION_INDEX} as the rank and the node, with
+ *       {@code WORLD_SIZE} and {@code MASTER_ADDR} set in the pod template (Kubernetes exports neither).</li>
  * </ul>
- * Each worker also needs the address of every peer (TensorFlow's cluster spec lists all tasks):
- * {@code SEER4J_PEERS=host:port,host:port,...} in rank order. Without it every rank listens on the master's host at
- * {@code MASTER_PORT + rank}, which is right for workers on one machine.
+ * Workers find each other through a rendezvous on {@code MASTER_ADDR:MASTER_PORT} ({@link Rendezvous}, served by
+ * rank 0): each announces the address it listens on, on its own node. {@code SEER4J_LOCAL_ADDR} (launch's
+ * {@code --local-addr}) names that address; without it the worker uses the address its node reaches the master
+ * from. {@code SEER4J_RENDEZVOUS_TIMEOUT_S} (default 900) bounds how long the workers wait for each other to start.
  *
- * @param rank       this worker, 0..worldSize-1
- * @param worldSize  number of workers
- * @param peers      host:port of every rank, index = rank
- * @param convention which convention supplied rank and world size ("torchrun", "slurm", "kubernetes", "single")
+ * @param rank              this worker, 0..worldSize-1
+ * @param worldSize         number of workers
+ * @param localRank         this worker among those of its node (its GPU, see {@link GpuPlacement})
+ * @param nodeRank          its node
+ * @param masterAddr        host of rank 0's rendezvous
+ * @param masterPort        port of rank 0's rendezvous
+ * @param localAddr         the address this worker announces, or null to use the one that reaches the master
+ * @param rendezvousTimeout how long the rendezvous waits for every worker
+ * @param convention        which convention supplied rank and world size ("torchrun", "slurm", "kubernetes",
+ *                          "single")
  */
-public record WorkerEnvironment(int rank, int worldSize, List<String> peers, String convention) {
+public record WorkerEnvironment(int rank, int worldSize, int localRank, int nodeRank, String masterAddr,
+                                int masterPort, String localAddr, Duration rendezvousTimeout, String convention) {
 
     public static final int DEFAULT_PORT = 29500;
+    public static final Duration DEFAULT_RENDEZVOUS_TIMEOUT = Duration.ofSeconds(900);
 
     public WorkerEnvironment {
         if (worldSize < 1) {
@@ -34,14 +44,18 @@ public record WorkerEnvironment(int rank, int worldSize, List<String> peers, Str
         if (rank < 0 || rank >= worldSize) {
             throw new IllegalArgumentException("rank " + rank + " is outside 0.." + (worldSize - 1));
         }
-        peers = List.copyOf(peers);
-        if (peers.size() != worldSize) {
-            throw new IllegalArgumentException(peers.size() + " peer addresses for " + worldSize + " workers");
+        if (localRank < 0 || nodeRank < 0) {
+            throw new IllegalArgumentException("local rank and node rank must be >= 0, got " + localRank + " and "
+                    + nodeRank);
+        }
+        if (masterPort < 1 || masterPort > 65535) {
+            throw new IllegalArgumentException("master port must be 1..65535, got " + masterPort);
         }
     }
 
     public static WorkerEnvironment single() {
-        return new WorkerEnvironment(0, 1, List.of("127.0.0.1:" + DEFAULT_PORT), "single");
+        return new WorkerEnvironment(0, 1, 0, 0, "127.0.0.1", DEFAULT_PORT, null, DEFAULT_RENDEZVOUS_TIMEOUT,
+                "single");
     }
 
     /** The disjoint part of every epoch this worker reads: positions congruent to its rank modulo the world. */
@@ -58,14 +72,23 @@ public record WorkerEnvironment(int rank, int worldSize, List<String> peers, Str
         String convention;
         int rank;
         int world;
+        int localRank;
+        int nodeRank;
+        String master = text(env, "MASTER_ADDR");
         if (env.containsKey("RANK")) {
             convention = "torchrun";
             rank = integer(env, "RANK");
             world = integer(env, "WORLD_SIZE");
+            localRank = env.containsKey("LOCAL_RANK") ? integer(env, "LOCAL_RANK") : 0;
+            nodeRank = env.containsKey("NODE_RANK") ? integer(env, "NODE_RANK")
+                    : env.containsKey("GROUP_RANK") ? integer(env, "GROUP_RANK") : 0;
         } else if (env.containsKey("SLURM_PROCID")) {
             convention = "slurm";
             rank = integer(env, "SLURM_PROCID");
             world = integer(env, "SLURM_NTASKS");
+            localRank = env.containsKey("SLURM_LOCALID") ? integer(env, "SLURM_LOCALID") : 0;
+            nodeRank = env.containsKey("SLURM_NODEID") ? integer(env, "SLURM_NODEID") : 0;
+            if (master == null) master = slurmMaster(env);
         } else if (env.containsKey("JOB_COMPLETION_INDEX")) {
             convention = "kubernetes";
             rank = integer(env, "JOB_COMPLETION_INDEX");
@@ -74,6 +97,8 @@ public record WorkerEnvironment(int rank, int worldSize, List<String> peers, Str
                         + " to the Job's completions in the pod template");
             }
             world = integer(env, "WORLD_SIZE");
+            localRank = 0;
+            nodeRank = rank;
         } else {
             return single();
         }
@@ -84,43 +109,35 @@ public record WorkerEnvironment(int rank, int worldSize, List<String> peers, Str
             throw new IllegalArgumentException("rank " + rank + " is outside 0.." + (world - 1) + " (" + convention
                     + " environment)");
         }
-        return new WorkerEnvironment(rank, world, peers(env, world, convention), convention);
-    }
-
-    private static List<String> peers(Map<String, String> env, int world, String convention) {
-        String listed = env.get("SEER4J_PEERS");
-        if (listed != null && !listed.isBlank()) {
-            List<String> peers = new ArrayList<>();
-            for (String p : listed.split(",")) {
-                peers.add(checkAddress(p.trim(), "SEER4J_PEERS"));
-            }
-            if (peers.size() != world) {
-                throw new IllegalArgumentException("SEER4J_PEERS lists " + peers.size() + " addresses but the world"
-                        + " size is " + world);
-            }
-            return peers;
-        }
-        String host = env.get("MASTER_ADDR");
-        if ((host == null || host.isBlank()) && convention.equals("slurm") && env.containsKey("SLURM_JOB_NODELIST")) {
-            host = firstHost(env.get("SLURM_JOB_NODELIST"));
-        }
-        if (host == null || host.isBlank()) {
+        if (master == null) {
             if (world > 1) {
                 throw new IllegalArgumentException("MASTER_ADDR is not set (" + convention + " environment with "
-                        + world + " workers): set MASTER_ADDR and MASTER_PORT, or SEER4J_PEERS");
+                        + world + " workers): set it to the host of rank 0"
+                        + (convention.equals("kubernetes") ? ", e.g. <job>-0.<service>" : ""));
             }
-            host = "127.0.0.1";
+            master = "127.0.0.1";
         }
         int port = env.containsKey("MASTER_PORT") ? integer(env, "MASTER_PORT") : DEFAULT_PORT;
-        if (port < 1 || port + world - 1 > 65535) {
-            throw new IllegalArgumentException("MASTER_PORT " + port + " leaves no room for " + world
-                    + " consecutive ports");
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("MASTER_PORT must be 1..65535, got " + port);
         }
-        List<String> peers = new ArrayList<>(world);
-        for (int r = 0; r < world; r++) {
-            peers.add(host.trim() + ":" + (port + r));
+        Duration timeout = DEFAULT_RENDEZVOUS_TIMEOUT;
+        if (env.containsKey("SEER4J_RENDEZVOUS_TIMEOUT_S")) {
+            int seconds = integer(env, "SEER4J_RENDEZVOUS_TIMEOUT_S");
+            if (seconds < 1) {
+                throw new IllegalArgumentException("SEER4J_RENDEZVOUS_TIMEOUT_S must be >= 1, got " + seconds);
+            }
+            timeout = Duration.ofSeconds(seconds);
         }
-        return peers;
+        return new WorkerEnvironment(rank, world, localRank, nodeRank, master, port,
+                text(env, "SEER4J_LOCAL_ADDR"), timeout, convention);
+    }
+
+    /** The first host of {@code SLURM_JOB_NODELIST} (or {@code SLURM_NODELIST}), null when neither is set. */
+    static String slurmMaster(Map<String, String> env) {
+        String list = text(env, "SLURM_JOB_NODELIST");
+        if (list == null) list = text(env, "SLURM_NODELIST");
+        return list == null ? null : firstHost(list);
     }
 
     /**
@@ -143,23 +160,13 @@ public record WorkerEnvironment(int rank, int worldSize, List<String> peers, Str
         return prefix + first;
     }
 
-    private static String checkAddress(String address, String variable) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) {
-            throw new IllegalArgumentException(variable + " entry '" + address + "' is not host:port");
-        }
-        try {
-            int port = Integer.parseInt(address.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(variable + " entry '" + address + "' has no valid port");
-        }
-        return address;
+    /** A set, non-blank variable, trimmed; null otherwise. */
+    static String text(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.trim();
     }
 
-    private static int integer(Map<String, String> env, String name) {
+    static int integer(Map<String, String> env, String name) {
         String v = env.get(name);
         if (v == null || v.isBlank()) {
             throw new IllegalArgumentException(name + " is not set but its companion variables are");

@@ -10,6 +10,7 @@ import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.model.Models;
 import org.seer4j.core.model.ParameterLayout;
 import org.seer4j.core.model.ParameterSpec;
+import org.seer4j.core.optim.OptimizerShards;
 import org.seer4j.core.views.CropGroup;
 
 /**
@@ -21,11 +22,25 @@ public final class MemoryPlanner {
     /** Advice saving less than this (64 MiB) is not worth a line. */
     private static final long WORTH_SAYING = 64L << 20;
 
-    /** What decides the memory of a run, beside the network. */
+    /**
+     * What decides the memory of a run, beside the network ({@code queueLength}: this worker's queue rows);
+     * {@code optimizerShards} workers share the optimiser state ({@code backend.shard_optimizer_state}; 1: each
+     * keeps all of it).
+     */
     public record Switches(int batchPerWorker, boolean activationCheckpointing, String stateDtype,
-                           boolean momentum, int queueLength, int assignCrops) {
+                           boolean momentum, int queueLength, int assignCrops, int optimizerShards) {
+        public Switches {
+            if (optimizerShards < 1) throw new IllegalArgumentException("optimizer shards must be >= 1");
+        }
+
+        /** Switches of a run whose workers each keep the whole optimiser state. */
+        public Switches(int batchPerWorker, boolean activationCheckpointing, String stateDtype, boolean momentum,
+                        int queueLength, int assignCrops) {
+            this(batchPerWorker, activationCheckpointing, stateDtype, momentum, queueLength, assignCrops, 1);
+        }
+
         Switches with(boolean checkpointing, String dtype, int batch) {
-            return new Switches(batch, checkpointing, dtype, momentum, queueLength, assignCrops);
+            return new Switches(batch, checkpointing, dtype, momentum, queueLength, assignCrops, optimizerShards);
         }
     }
 
@@ -37,7 +52,9 @@ public final class MemoryPlanner {
         if (worldSize < 1) throw new IllegalArgumentException("world size must be >= 1, got " + worldSize);
         Switches s = new Switches(Math.max(1, config.train().batchSize() / worldSize),
                 config.train().activationCheckpointing(), config.optim().stateDtype(), config.optim().momentum() > 0,
-                config.swav().queueLength(), config.views().assignCrops().size());
+                // each worker keeps queue_length / workers rows (QueueSchedule)
+                config.swav().queueLength() / worldSize, config.views().assignCrops().size(),
+                config.backend().shardOptimizerState() ? worldSize : 1);
         return plan(Models.definition(config), config.views().crops(), s,
                 EngineMemoryProfile.of(config.backend().name()));
     }
@@ -52,11 +69,15 @@ public final class MemoryPlanner {
         long all = 0;
         long trainable = 0;
         Map<String, Long> segments = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
         for (ParameterSpec p : ParameterLayout.of(model)) {
             all += p.size();
             if (p.trainable()) {
                 trainable += p.size();
                 segments.merge(segment(p.name()), p.size(), Long::sum);
+                names.add(p.name());
+                sizes.add(p.size());
             }
         }
         long params = ModelCost.of(model, crops.get(0).size()).params();
@@ -64,7 +85,10 @@ public final class MemoryPlanner {
                 .orElse(0) : trainable;
         long gradients = held * FLOAT;
         int stateBytes = "bfloat16".equals(s.stateDtype()) ? 2 : FLOAT;
-        long optimizer = s.momentum() ? trainable * stateBytes : 0;
+        // sharded: the worker with the largest share of whole tensors (OptimizerShards, as the engine assigns them)
+        long stateValues = s.optimizerShards() > 1
+                ? OptimizerShards.of(names, sizes, s.optimizerShards()).largestShardValues() : trainable;
+        long optimizer = s.momentum() ? stateValues * stateBytes : 0;
         int embedding = model.head() == null ? 0 : model.head().outWidth();
         long queue = (long) s.queueLength() * embedding * s.assignCrops() * FLOAT;
         List<MemoryPlan.GroupActivations> groups = new ArrayList<>();

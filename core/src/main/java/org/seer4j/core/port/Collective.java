@@ -10,6 +10,14 @@ public interface Collective extends AutoCloseable {
 
     int worldSize();
 
+    /**
+     * This worker among those on its node (torchrun's {@code LOCAL_RANK}): engines place it on that GPU
+     * ({@code GpuPlacement}). Workers in one process (threads, tests) are all 0.
+     */
+    default int localRank() {
+        return 0;
+    }
+
     /** Replaces {@code buffer} on every worker by the element-wise sum over all workers. */
     void allReduceSum(float[] buffer);
 
@@ -84,6 +92,44 @@ public interface Collective extends AutoCloseable {
         return configured;
     }
 
+    /**
+     * Reduce-scatter (ZeRO's gradient step): afterwards this worker's range {@code [bounds[rank], bounds[rank + 1])}
+     * of {@code buffer} holds the element-wise sum of that range over all workers; what the other ranges hold is
+     * unspecified. {@code bounds} has worldSize + 1 non-decreasing entries from 0 to {@code buffer.length}, the same
+     * on every worker. This default is an all-reduce (twice the bytes a ring reduce-scatter moves); adapters with
+     * a native reduce-scatter override it.
+     */
+    default void reduceScatterSum(float[] buffer, int[] bounds) {
+        checkBounds(bounds, buffer.length, worldSize());
+        allReduceSum(buffer);
+    }
+
+    /**
+     * All-gather (ZeRO's weight step): each worker contributes its range {@code [bounds[rank], bounds[rank + 1])}
+     * of {@code buffer}; afterwards every range holds its owner's values on every worker. This default zeroes the
+     * other ranges and all-reduces, which is exact (x + 0 = x; only the sign of a zero is lost) at twice the bytes
+     * of a ring all-gather.
+     */
+    default void allGather(float[] buffer, int[] bounds) {
+        checkBounds(bounds, buffer.length, worldSize());
+        java.util.Arrays.fill(buffer, 0, bounds[rank()], 0f);
+        java.util.Arrays.fill(buffer, bounds[rank() + 1], buffer.length, 0f);
+        allReduceSum(buffer);
+    }
+
+    /** Fails unless {@code bounds} splits {@code length} values into {@code worldSize} consecutive ranges. */
+    static void checkBounds(int[] bounds, int length, int worldSize) {
+        if (bounds.length != worldSize + 1 || bounds[0] != 0 || bounds[worldSize] != length) {
+            throw new IllegalArgumentException("bounds " + java.util.Arrays.toString(bounds) + " must run from 0 to "
+                    + length + " in " + (worldSize + 1) + " entries");
+        }
+        for (int r = 0; r < worldSize; r++) {
+            if (bounds[r] > bounds[r + 1]) {
+                throw new IllegalArgumentException("bounds " + java.util.Arrays.toString(bounds) + " decrease");
+            }
+        }
+    }
+
     /** Replaces {@code buffer} on every worker by the root's. */
     void broadcast(float[] buffer, int root);
 
@@ -110,6 +156,14 @@ public interface Collective extends AutoCloseable {
         }
 
         public void broadcast(float[] buffer, int root) {
+        }
+
+        public void reduceScatterSum(float[] buffer, int[] bounds) {
+            Collective.checkBounds(bounds, buffer.length, 1);
+        }
+
+        public void allGather(float[] buffer, int[] bounds) {
+            Collective.checkBounds(bounds, buffer.length, 1);
         }
 
         public void barrier() {

@@ -35,6 +35,16 @@ public interface Engine {
         return m;
     }
 
+    /**
+     * Builds a trunk plus linear classifier ({@code model.classes() > 0}, no SwAV head) for supervised training,
+     * filled from {@code initialWeights} (every tensor of the model's layout). Both shipped engines implement it;
+     * the default says that an engine (a test double, a future adapter) cannot.
+     */
+    default ClassifierModel openClassifier(ModelDefinition model, ClassifierSettings settings,
+                                           TensorReader initialWeights) {
+        throw new UnsupportedOperationException("the " + name() + " engine cannot fine-tune");
+    }
+
     /** The engine's own implementation of the SwAV objective, for checks against the core's reference. */
     SwavObjective objective();
 

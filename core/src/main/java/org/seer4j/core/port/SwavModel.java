@@ -68,6 +68,14 @@ public interface SwavModel extends AutoCloseable {
         loadTrainingState(state.toMap());
     }
 
+    /**
+     * Called on every data-parallel worker before rank 0 reads {@link #trainingStateReader()} for a checkpoint: a
+     * model that shards its optimiser state ({@code backend.shard_optimizer_state}) gathers the whole state onto
+     * rank 0 there (held until the next step). Others have nothing to do.
+     */
+    default void gatherTrainingState() {
+    }
+
     @Override
     void close();
 }

@@ -58,7 +58,7 @@ public final class CompareService implements CompareUseCase {
         StepPlanner planner = StepPlanner.of(config, total);
         List<StepPlan> plans = new ArrayList<>();
         for (int s = 0; s < command.steps(); s++) {
-            plans.add(planner.plan(s, PretrainService.queueFull(config, s)));
+            plans.add(planner.plan(s));
         }
         List<EngineRun> runs = new ArrayList<>();
         Map<String, Tensor> reference = null;

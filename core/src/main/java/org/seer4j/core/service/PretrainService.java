@@ -36,8 +36,9 @@ import org.seer4j.core.usecase.PretrainUseCase;
  *
  * <p>A run is a pure function of its config: the data order depends only on (seed, epoch, position) and the
  * engine's state (weights, momentum, queue) is saved whole, so a run resumed from any checkpoint of its folder
- * reproduces the uninterrupted run. The engine owns the SwAV queue; the service knows when it is full by
- * counting, since every step from {@code swav.queue_start_iteration} on pushes one batch into it.
+ * reproduces the uninterrupted run. The engine owns the SwAV queue; the planner knows when it is full by
+ * counting ({@link org.seer4j.core.swav.QueueSchedule}), since every step from {@code swav.queue_start_iteration}
+ * on pushes one batch into it (each worker its own share, into its own queue of {@code queue_length / workers}).
  *
  * <p>{@link #requestStop()} (Ctrl-C) is honoured between steps: the service writes a checkpoint and returns.
  *
@@ -175,14 +176,8 @@ public final class PretrainService implements PretrainUseCase {
     static EngineSettings settings(RunConfig config, Collective collective) {
         return new EngineSettings(config.backend().device(), config.backend().threads(), config.train().seed(),
                 config.swav(), config.optim(), config.views(), config.train().batchSize() / collective.worldSize(),
-                collective, config.backend().syncBnGroupSize(), config.train().activationCheckpointing());
-    }
-
-    /** Whether the engine's queue is full before {@code iteration}: it took a batch at every earlier filling step. */
-    static boolean queueFull(RunConfig config, long iteration) {
-        int length = config.swav().queueLength();
-        long filled = iteration - config.swav().queueStartIteration();
-        return length > 0 && filled > 0 && filled * config.train().batchSize() >= length;
+                collective, config.backend().syncBnGroupSize(), config.train().activationCheckpointing(),
+                config.backend().shardOptimizerState());
     }
 
     /** One call's mutable state. */
@@ -291,7 +286,7 @@ public final class PretrainService implements PretrainUseCase {
                     }
                     MultiCropBatch batch = stream.next();
                     waitNanos += ticker.nanos() - askedAt;
-                    StepPlan plan = planner.plan(step, queueFull(config, step));
+                    StepPlan plan = planner.plan(step);
                     StepResult result = model.step(batch, plan);
                     if (!Double.isFinite(result.loss())) {
                         throw new TrainingDivergedException(step + 1, "the loss became " + result.loss()
@@ -373,6 +368,7 @@ public final class PretrainService implements PretrainUseCase {
 
         private void save() {
             long resumeAt = globalPosition();
+            model.gatherTrainingState();
             if (collective.rank() != 0) {
                 lastSaved = step;
                 return;

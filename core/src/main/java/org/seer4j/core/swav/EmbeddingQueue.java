@@ -118,6 +118,46 @@ public final class EmbeddingQueue {
         return scores(Matrices.toMatrix(prototypes));
     }
 
+    /**
+     * A saved queue [savedLength, dim] that held {@code pushed} rows, as a queue of {@code length} rows filled to
+     * the same fraction: for a job resumed under another number of workers, whose queues are longer or shorter
+     * (each holds {@code swav.queue_length / workers} rows). A checkpoint keeps rank 0's queue only, so the rows
+     * that fit are its rows, newest first, repeated when the new queue is longer; the rest stays zero (not pushed).
+     * The new queue is full exactly when the saved one was, so it joins Sinkhorn at the step the planner expects.
+     */
+    public static EmbeddingQueue resized(Tensor saved, long pushed, int length) {
+        if (saved.rank() != 2 || length <= 0) {
+            throw new IllegalArgumentException("a saved queue [rows, dim] and a length > 0 are needed, got " + saved
+                    + " and " + length);
+        }
+        int savedLength = saved.dim(0);
+        int dim = saved.dim(1);
+        int real = (int) Math.min(Math.max(pushed, 0), savedLength);
+        long fill = real == savedLength ? length : Math.min(length, (long) real * length / savedLength);
+        float[] values = new float[Math.multiplyExact(length, dim)];
+        float[] from = saved.toArray();
+        for (int i = 0; i < fill; i++) {
+            System.arraycopy(from, (i % real) * dim, values, i * dim, dim);
+        }
+        return restore(Tensor.of(values, length, dim), fill);
+    }
+
+    /**
+     * How many rows of a saved queue [rows, dim] were pushed: rows never pushed are zero and sit below the pushed
+     * ones (embeddings are L2-normalised, never zero), so the pushed rows are the leading non-zero rows.
+     */
+    public static int pushedRows(Tensor saved) {
+        int dim = saved.dim(1);
+        int n = 0;
+        while (n < saved.dim(0)) {
+            boolean zero = true;
+            for (int j = n * dim; j < (n + 1) * dim && zero; j++) zero = saved.get(j) == 0f;
+            if (zero) break;
+            n++;
+        }
+        return n;
+    }
+
     /** A copy of the held rows [length, dim], newest first (zeros where nothing was pushed yet). */
     public Tensor contents() {
         return Tensor.of(rows.clone(), length, dim);

@@ -10,18 +10,21 @@ import org.seer4j.core.port.StepPlan;
 /**
  * Decides, for each iteration, what the engine does: the scheduled learning rate, whether the prototypes are
  * frozen ({@code iteration < freeze_prototypes_iters}) and whether the queue joins Sinkhorn
- * ({@code queue_length > 0}, {@code iteration >= queue_start_iteration} and the queue is full).
+ * (the queue is full before it: {@link QueueSchedule}, the same rule every worker's engine follows).
  */
 public final class StepPlanner {
     private final SwavConfig swav;
     private final LrSchedule schedule;
+    private final QueueSchedule queue;
 
+    /** The planner at the global {@code batchSize}; every worker's queue fills with it as one worker's would. */
     public StepPlanner(SwavConfig swav, OptimConfig optim, int batchSize, long totalSteps) {
         if (swav == null || optim == null) {
             throw new IllegalArgumentException("swav and optim settings are required");
         }
         this.swav = swav;
         this.schedule = LrSchedule.of(optim, batchSize, totalSteps);
+        this.queue = QueueSchedule.of(swav, batchSize, 1);
     }
 
     /** The planner of a run of {@code totalSteps} steps at the configured batch size. */
@@ -49,10 +52,9 @@ public final class StepPlanner {
         return schedule;
     }
 
-    /** The plan for {@code iteration}; {@code queueFull} is the assigning crops' queues' {@code full()}. */
-    public StepPlan plan(long iteration, boolean queueFull) {
-        return new StepPlan(iteration, schedule.at(iteration), freezesPrototypes(iteration),
-                fillsQueue(iteration) && queueFull);
+    /** The plan for {@code iteration}: the queue joins Sinkhorn once it is full ({@link QueueSchedule#full}). */
+    public StepPlan plan(long iteration) {
+        return new StepPlan(iteration, schedule.at(iteration), freezesPrototypes(iteration), queue.full(iteration));
     }
 
     public boolean freezesPrototypes(long iteration) {
@@ -61,6 +63,6 @@ public final class StepPlanner {
 
     /** Whether this step's embeddings are pushed into the queue (from queue_start_iteration on). */
     public boolean fillsQueue(long iteration) {
-        return swav.queueLength() > 0 && iteration >= swav.queueStartIteration();
+        return queue.fills(iteration);
     }
 }

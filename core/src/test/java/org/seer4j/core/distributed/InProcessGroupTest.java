@@ -52,6 +52,62 @@ class InProcessGroupTest {
     }
 
     @Test
+    void reduceScatterSumsEachRanksOwnRangeAndAllGatherSpreadsEveryRangeUnevenAndEmptyRangesIncluded()
+            throws Exception {
+        int[] bounds = {0, 3, 3, 7}; // rank 1 owns nothing
+        for (boolean portDefaults : new boolean[] {false, true}) {
+            List<Collective> group = InProcessGroup.create(3, Duration.ofSeconds(10));
+            List<CompletableFuture<float[][]>> results = group.stream().map(member -> CompletableFuture.supplyAsync(() -> {
+                Collective c = portDefaults ? onlyAllReduce(member) : member;
+                float[] grads = new float[7];
+                for (int i = 0; i < 7; i++) grads[i] = (c.rank() + 1) * (i + 1); // sum over ranks: 6 (i + 1)
+                c.reduceScatterSum(grads, bounds);
+                float[] weights = new float[7];
+                for (int i = bounds[c.rank()]; i < bounds[c.rank() + 1]; i++) weights[i] = -100 * c.rank() - i;
+                c.allGather(weights, bounds);
+                return new float[][] {grads, weights};
+            })).toList();
+            for (int r = 0; r < 3; r++) {
+                float[][] out = results.get(r).get();
+                for (int i = bounds[r]; i < bounds[r + 1]; i++) {
+                    assertThat(out[0][i]).as("rank %d value %d, defaults %s", r, i, portDefaults).isEqualTo(6f * (i + 1));
+                }
+                // owners: rank 0 holds 0..2, rank 2 holds 3..6
+                assertThat(out[1]).containsExactly(0, -1, -2, -203, -204, -205, -206);
+            }
+        }
+        assertThatThrownBy(() -> Collective.checkBounds(new int[] {0, 5, 4, 7}, 7, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decrease");
+        assertThatThrownBy(() -> Collective.checkBounds(new int[] {0, 7}, 7, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from 0 to 7 in 4 entries");
+    }
+
+    /** A member that keeps only allReduceSum, so the port's default reduce-scatter and all-gather run. */
+    private static Collective onlyAllReduce(Collective member) {
+        return new Collective() {
+            public int rank() {
+                return member.rank();
+            }
+
+            public int worldSize() {
+                return member.worldSize();
+            }
+
+            public void allReduceSum(float[] buffer) {
+                member.allReduceSum(buffer);
+            }
+
+            public void broadcast(float[] buffer, int root) {
+                member.broadcast(buffer, root);
+            }
+
+            public void barrier() {
+                member.barrier();
+            }
+        };
+    }
+
+    @Test
     void aGroupSizeThatDoesNotDivideTheWorldIsRefusedNamingTheKey() {
         Collective rank0 = InProcessGroup.create(4, Duration.ofSeconds(10)).get(0);
         assertThatThrownBy(() -> rank0.allReduceSum(new float[1], 3)).isInstanceOf(IllegalArgumentException.class)

@@ -108,6 +108,27 @@ class MemoryPlannerTest {
         assertThat(MemoryPlanner.plan(seer(2, true), 1).activationsBytes()).isLessThan(p.activationsBytes());
     }
 
+    @Test
+    void shardedOptimizerStateDividesEachWorkersMomentumByTheWorkersUpToOneTensor() {
+        RunConfig plain = seer(8, false);
+        RunConfig d = plain;
+        RunConfig sharded = new RunConfig(d.model(), d.views(), d.swav(), d.optim(), d.train(), d.data(),
+                new org.seer4j.core.config.BackendConfig("djl", "cpu", 0, 0, true), d.eval(), d.output());
+        MemoryPlan whole = MemoryPlanner.plan(plain, 4);
+        MemoryPlan quarter = MemoryPlanner.plan(sharded, 4);
+        // float32 momentum of every trainable value: 4 bytes x (the trunk and head counted above)
+        assertThat(whole.optimizerBytes()).isEqualTo(4L * 1_431_032_042L);
+        // the largest tensor is a 10444 x 8192 head weight (85.6M values): a worker's share is at most a quarter
+        // plus that one tensor
+        assertThat(quarter.optimizerBytes()).isGreaterThanOrEqualTo(whole.optimizerBytes() / 4)
+                .isLessThanOrEqualTo(whole.optimizerBytes() / 4 + 4L * 10444 * 8192);
+        assertThat(quarter.peakBytes()).isEqualTo(whole.peakBytes() - whole.optimizerBytes()
+                + quarter.optimizerBytes());
+        // one worker keeps everything, sharded or not
+        assertThat(MemoryPlanner.plan(sharded, 1).optimizerBytes()).isEqualTo(MemoryPlanner.plan(plain, 1)
+                .optimizerBytes());
+    }
+
     private static RunConfig seer(int batch, boolean checkpointing) {
         return seer(batch, checkpointing, "djl");
     }

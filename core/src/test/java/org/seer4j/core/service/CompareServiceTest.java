@@ -82,8 +82,8 @@ class CompareServiceTest {
         assertThat(ma.batchMeans).isEqualTo(expected);
         StepPlanner planner = StepPlanner.of(CONFIG, 10);
         for (int s = 0; s < 7; s++) {
-            assertThat(ma.plans.get(s)).isEqualTo(planner.plan(s, false));
-            assertThat(mb.plans.get(s)).isEqualTo(planner.plan(s, false));
+            assertThat(ma.plans.get(s)).isEqualTo(planner.plan(s));
+            assertThat(mb.plans.get(s)).isEqualTo(planner.plan(s));
         }
         assertThat(r.runs().get(0).losses()).containsExactly(ma.losses.stream().mapToDouble(d -> d).toArray());
     }

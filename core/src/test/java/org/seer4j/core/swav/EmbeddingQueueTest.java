@@ -58,4 +58,27 @@ class EmbeddingQueueTest {
         assertThatThrownBy(() -> queue.push(Tensor.zeros(2, 4))).hasMessageContaining("[batch, 3]");
         assertThatThrownBy(() -> new EmbeddingQueue(0, 3)).hasMessageContaining("queue length");
     }
+
+    @Test
+    void aSavedQueueOfAnotherLengthIsFilledToTheSameFractionWithItsNewestRows() {
+        // rows r0 (newest) .. r3 of a full 4-row queue, as 8 rows: repeated; as 2 rows: the newest two
+        float[] four = {1, 1, 2, 2, 3, 3, 4, 4};
+        org.seer4j.core.tensor.Tensor saved = org.seer4j.core.tensor.Tensor.of(four, 4, 2);
+        assertThat(EmbeddingQueue.pushedRows(saved)).isEqualTo(4);
+        EmbeddingQueue longer = EmbeddingQueue.resized(saved, 4, 8);
+        assertThat(longer.full()).isTrue();
+        assertThat(longer.contents().toArray()).containsExactly(1, 1, 2, 2, 3, 3, 4, 4, 1, 1, 2, 2, 3, 3, 4, 4);
+        EmbeddingQueue shorter = EmbeddingQueue.resized(saved, 4, 2);
+        assertThat(shorter.full()).isTrue();
+        assertThat(shorter.contents().toArray()).containsExactly(1, 1, 2, 2);
+        // half full (2 of 4 pushed): half of 8, from the two real rows; the rest not pushed
+        org.seer4j.core.tensor.Tensor half = org.seer4j.core.tensor.Tensor.of(new float[] {1, 1, 2, 2, 0, 0, 0, 0}, 4, 2);
+        assertThat(EmbeddingQueue.pushedRows(half)).isEqualTo(2);
+        EmbeddingQueue resized = EmbeddingQueue.resized(half, 2, 8);
+        assertThat(resized.pushedRows()).isEqualTo(4);
+        assertThat(resized.full()).isFalse();
+        assertThat(resized.contents().toArray()).containsExactly(1, 1, 2, 2, 1, 1, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(EmbeddingQueue.resized(org.seer4j.core.tensor.Tensor.of(new float[8], 4, 2), 0, 8).pushedRows())
+                .isZero();
+    }
 }

@@ -16,26 +16,27 @@ class StepPlannerTest {
     @Test
     void prototypesAreFrozenForExactlyTheConfiguredIterations() {
         StepPlanner planner = new StepPlanner(new SwavConfig(30, 0.1, 0.05, 3, 0, 0, 313), optim, 256, 1000);
-        assertThat(planner.plan(0, false).freezePrototypes()).isTrue();
-        assertThat(planner.plan(312, false).freezePrototypes()).isTrue();
-        assertThat(planner.plan(313, false).freezePrototypes()).isFalse();
+        assertThat(planner.plan(0).freezePrototypes()).isTrue();
+        assertThat(planner.plan(312).freezePrototypes()).isTrue();
+        assertThat(planner.plan(313).freezePrototypes()).isFalse();
     }
 
     @Test
     void thePlanCarriesTheScheduledLearningRate() {
         StepPlanner planner = new StepPlanner(SwavConfig.defaults(), optim, 512, 100);
-        StepPlan plan = planner.plan(10, false);
+        StepPlan plan = planner.plan(10);
         assertThat(plan.iteration()).isEqualTo(10);
         assertThat(plan.lr()).isEqualTo(0.6);
-        assertThat(planner.plan(55, false).lr()).isEqualTo(planner.schedule().at(55));
+        assertThat(planner.plan(55).lr()).isEqualTo(planner.schedule().at(55));
     }
 
     @Test
     void theQueueIsUsedOnlyFromItsStartIterationAndOnceFull() {
         StepPlanner planner = new StepPlanner(new SwavConfig(30, 0.1, 0.05, 3, 512, 100, 0), optim, 256, 1000);
-        assertThat(planner.plan(99, true).useQueue()).isFalse();
-        assertThat(planner.plan(100, false).useQueue()).isFalse();
-        assertThat(planner.plan(100, true).useQueue()).isTrue();
+        // 512 rows at 256 per step: filled by steps 100 and 101, used from step 102
+        assertThat(planner.plan(99).useQueue()).isFalse();
+        assertThat(planner.plan(101).useQueue()).isFalse();
+        assertThat(planner.plan(102).useQueue()).isTrue();
         assertThat(planner.fillsQueue(99)).isFalse();
         assertThat(planner.fillsQueue(100)).isTrue();
     }
@@ -44,7 +45,7 @@ class StepPlannerTest {
     void withoutAQueueLengthTheQueueIsNeverFilledNorUsed() {
         StepPlanner planner = new StepPlanner(new SwavConfig(30, 0.1, 0.05, 3, 0, 0, 0), optim, 256, 1000);
         assertThat(planner.fillsQueue(500)).isFalse();
-        assertThat(planner.plan(500, true).useQueue()).isFalse();
+        assertThat(planner.plan(500).useQueue()).isFalse();
     }
 
     @Test
@@ -54,7 +55,9 @@ class StepPlannerTest {
         EmbeddingQueue queue = new EmbeddingQueue(2 * batch, 4);
         long firstUse = -1;
         for (long it = 0; it < 10 && firstUse < 0; it++) {
-            if (planner.plan(it, queue.full()).useQueue()) {
+            boolean use = planner.plan(it).useQueue();
+            assertThat(use).as("step %d", it).isEqualTo(queue.full());
+            if (use) {
                 firstUse = it;
             }
             if (planner.fillsQueue(it)) {

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Interleaved rounds of the bench workload on every system: PyTorch 2.13 compiled (and eager with --eager),
+# seer4j DJL and seer4j TensorFlow. Each round runs every system once, in an order that rotates from round to
+# round, so a shared machine's drift hits all alike; each run is a fresh process whose JSON line (with the load
+# average at its start) goes to OUT/results.jsonl; the end prints every round's images/s per system and the means.
+#
+#   scripts/compare-step-speed.sh [--rounds N] [--steps S] [--eager] [--out DIR]
+#
+# Needs the PyTorch 2.13 venv (scripts/setup-torch-venv.sh; VENV overrides /work/venv-torch213) and builds seer4j
+# through ./seer4j. Takes the big-memory lock for the whole comparison (each process stays near 1 GB, but timing
+# next to a big job is meaningless); NO_LOCK=1 skips it.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds=3 steps=7 eager=0 out=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --steps) steps="$2"; shift 2 ;;
+    --eager) eager=1; shift ;;
+    --out) out="$2"; shift 2 ;;
+    *) echo "compare-step-speed: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+venv="${VENV:-/work/venv-torch213}"
+[ -x "$venv/bin/python" ] || { echo "compare-step-speed: no PyTorch venv at $venv (run scripts/setup-torch-venv.sh)" >&2; exit 2; }
+out="${out:-$(mktemp -d /tmp/seer4j-compare.XXXXXX)}"
+mkdir -p "$out"
+results="$out/results.jsonl"
+: > "$results"
+if [ "${NO_LOCK:-0}" != 1 ] && [ -z "${SEER4J_COMPARE_LOCKED:-}" ]; then
+  export SEER4J_COMPARE_LOCKED=1
+  exec flock /tmp/seer4j-bigmem.lock "$0" --rounds "$rounds" --steps "$steps" --out "$out" $([ "$eager" = 1 ] && echo --eager)
+fi
+"$here/seer4j" --help >/dev/null  # build once, outside the timed runs
+
+systems=(torch-compile djl tensorflow)
+[ "$eager" = 1 ] && systems+=(torch-eager)
+run() {  # system round
+  local load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  local line
+  case "$1" in
+    torch-compile) line=$("$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode compile --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
+    torch-eager) line=$("$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode eager --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
+    djl|tensorflow) line=$(SEER4J_JAVA_OPTS="-Xmx2g" "$here/seer4j" bench --backend "$1" --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
+  esac
+  echo "{\"system\": \"$1\", \"round\": $2, \"load_average\": $load, \"result\": ${line:-null}}" >> "$results"
+  echo "round $2 $1: $(echo "${line:-null}" | "$venv/bin/python" -c 'import json,sys; r=json.load(sys.stdin); print("%.2f images/s" % r["images_per_s"] if r else "failed")') (load $load)" >&2
+}
+n=${#systems[@]}
+for r in $(seq 1 "$rounds"); do
+  for i in $(seq 0 $((n - 1))); do
+    run "${systems[$(((i + r - 1) % n))]}" "$r"
+  done
+done
+"$venv/bin/python" - "$results" <<'EOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+by = {}
+for r in rows:
+    by.setdefault(r["system"], []).append(r)
+print("| system | images/s per round (load average at start) | mean | peak RSS MB |")
+print("|---|---|---|---|")
+for s, rs in by.items():
+    ok = [r for r in rs if r["result"]]
+    ips = [r["result"]["images_per_s"] for r in ok]
+    cells = ", ".join("%.1f (%.1f)" % (r["result"]["images_per_s"], r["load_average"]) if r["result"] else "failed"
+                      for r in rs)
+    rss = max((r["result"]["peak_rss_mb"] for r in ok), default=float("nan"))
+    print("| %s | %s | %s | %.0f |" % (s, cells, "%.1f" % statistics.mean(ips) if ips else "-", rss))
+EOF
+echo "compare-step-speed: results in $results" >&2
