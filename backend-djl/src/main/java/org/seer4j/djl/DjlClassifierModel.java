@@ -48,7 +48,7 @@ final class DjlClassifierModel implements ClassifierModel {
         this.network = new SwavNetwork(definition, params);
         // plain SGD: LARC off; the base rate is unused, the service passes each step's rates
         this.optimizer = new SgdLarcOptimizer(new OptimConfig("sgd", settings.momentum(), settings.weightDecay(),
-                1.0, 256, 0.0, 0.0, 0, 0.001, false, false), manager);
+                1.0, 256, 0.0, 0.0, 0, 0.001, false, false), manager, params.trainable());
         try {
             List<String> missing = new ArrayList<>();
             for (ModelParameters.Entry e : params.all()) {
@@ -187,10 +187,8 @@ final class DjlClassifierModel implements ClassifierModel {
             if (!Arrays.equals(p.shape().getShape(), t.shape())) {
                 throw new IllegalArgumentException("training state '" + t.name() + "' does not match its parameter's shape");
             }
-            PtNDArray buffer = (PtNDArray) manager.zeros(p.shape(), params.dataType());
             if (chunk == null) chunk = NativeChunks.buffer();
-            NativeChunks.fill(buffer, state, t, chunk);
-            optimizer.load(p.name(), buffer);
+            NativeChunks.fill(optimizer.loadInPlace(p.name()), state, t, chunk);
         }
     }
 

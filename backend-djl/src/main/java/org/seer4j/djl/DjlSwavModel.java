@@ -92,7 +92,8 @@ final class DjlSwavModel implements SwavModel {
         this.manager = manager;
         this.params = new ModelParameters(manager, dataType);
         this.network = new SwavNetwork(definition, params);
-        this.optimizer = settings.optim() == null ? null : new SgdLarcOptimizer(settings.optim(), manager);
+        this.optimizer = settings.optim() == null ? null
+                : new SgdLarcOptimizer(settings.optim(), manager, swavParameters());
         this.collective = settings.collective() == null ? Collective.SINGLE : settings.collective();
         this.queues = new QueueBank(manager, dataType, settings.swav() == null ? 0 : settings.queue().rowsPerWorker());
         int syncBnWorkers = settings.syncBnWorkers();
@@ -105,6 +106,8 @@ final class DjlSwavModel implements SwavModel {
         params.load(initialWeights);
         this.sharded = settings.shardOptimizerState() && collective.worldSize() > 1 && optimizer != null
                 ? new ShardedUpdate(swavParameters(), collective, params, optimizer) : null;
+        // a worker reserves momentum only for the tensors it owns
+        if (sharded != null) optimizer.keepOnly(sharded::owns);
         if (collective.worldSize() > 1) {
             // every replica starts from rank 0's weights, whatever each was initialised with
             params.load(Replicas.broadcast(params.toTensors(), collective));
@@ -792,10 +795,8 @@ final class DjlSwavModel implements SwavModel {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
             if (sharded != null && !sharded.owns(name)) continue; // another worker keeps it
-            PtNDArray buffer = (PtNDArray) manager.zeros(p.shape(), params.dataType());
             if (chunk == null) chunk = NativeChunks.buffer();
-            NativeChunks.fill(buffer, state, t, chunk);
-            optimizer.load(name, buffer);
+            NativeChunks.fill(optimizer.loadInPlace(name), state, t, chunk);
         }
     }
 
@@ -832,7 +833,9 @@ final class DjlSwavModel implements SwavModel {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
             if (sharded != null && !sharded.owns(name)) continue; // another worker keeps it
-            optimizer.load(name, Convert.toArray(manager, e.getValue(), params.dataType(), true));
+            try (PtNDArray values = Convert.toArray(manager, e.getValue(), params.dataType(), true)) {
+                optimizer.load(name, values);
+            }
         }
     }
 

@@ -35,8 +35,10 @@ final class NativeChunks {
     }
 
     /**
-     * Values {@code [offset, offset + into.remaining())} of {@code array} (row-major) into {@code into}, as float32
-     * (through a heap array of the chunk's size: short-lived garbage the young generation takes back at once).
+     * Values {@code [offset, offset + into.remaining())} of {@code array} (row-major) into {@code into}, as float32.
+     * The slice is read through a direct view of its native memory, so a chunk leaves no garbage behind: a heap
+     * copy per chunk (DJL's {@code toFloatArray} makes two) let the Java heap grow by hundreds of megabytes while a
+     * multi-gigabyte checkpoint was written.
      */
     static void read(PtNDArray array, long offset, FloatBuffer into) {
         int count = into.remaining();
@@ -49,7 +51,8 @@ final class NativeChunks {
                 PtNDArray floats = slice.getDataType() == DataType.FLOAT32
                         ? slice : (PtNDArray) slice.toType(DataType.FLOAT32, false);
                 floats.attach(scratch);
-                into.put(floats.toFloatArray());
+                // a view of the (contiguous: a range of a flat tensor) slice's own memory, valid while scratch is open
+                into.put(floats.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer());
             }
         });
     }

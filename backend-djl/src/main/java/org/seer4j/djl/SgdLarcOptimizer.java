@@ -1,11 +1,16 @@
 package org.seer4j.djl;
 
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.config.OptimConfig;
 import org.seer4j.core.tensor.Tensor;
@@ -16,20 +21,29 @@ import org.seer4j.core.tensor.Tensor;
  * when both norms are non-zero; clip mode takes {@code min(s / lr, 1)}), {@code buf = momentum buf + d},
  * {@code w -= lr buf}. Under LARS, biases and BN parameters get neither scaling nor decay when the config
  * excludes them. This mirrors the core's {@code ParameterUpdate} math.
- * The per-tensor scale is computed in double from the two norms, the element-wise work stays in the engine.
+ * The per-tensor scale is computed in double from the two norms, the element-wise work stays in the engine, in
+ * place: no temporary larger than {@link #DECAY_CHUNK_VALUES} values.
  *
  * <p>Momentum stays in the weights' type: {@code optim.state_dtype: bfloat16} is refused, because DJL 0.36's
  * PyTorch JNI cannot create bfloat16 tensors (converting to {@code DataType.BFLOAT16} aborts the process).
  */
 final class SgdLarcOptimizer {
     static final double LARC_EPS = 1e-8;
+    /** Largest temporary of the weight-decay term, in values (4 MB in float32). */
+    static long DECAY_CHUNK_VALUES = 1L << 20;
+    private static final NDIndex ALL = new NDIndex("...");
 
     private final OptimConfig config;
     private final PtNDManager manager;
+    /** The tensors that get a momentum buffer, in parameter order. */
+    private final List<ModelParameters.Entry> parameters;
+    /** Momentum buffers by parameter name: views of one flat allocation (see {@link #reserve}). */
     private final Map<String, PtNDArray> momentum = new LinkedHashMap<>();
+    /** The buffers that hold a value: set by a first update or a load, as torch's SGD creates its buffers. */
+    private final Set<String> started = new HashSet<>();
     private final Map<String, PtNDArray> scalars = new java.util.HashMap<>();
 
-    SgdLarcOptimizer(OptimConfig config, PtNDManager manager) {
+    SgdLarcOptimizer(OptimConfig config, PtNDManager manager, List<ModelParameters.Entry> parameters) {
         if (!"float32".equals(config.stateDtype())) {
             throw new ConfigException("optim.state_dtype", "the DJL engine keeps optimiser state in float32: DJL "
                     + "0.36's PyTorch bindings cannot create " + config.stateDtype() + " tensors (the TensorFlow "
@@ -37,6 +51,36 @@ final class SgdLarcOptimizer {
         }
         this.config = config;
         this.manager = manager;
+        this.parameters = new java.util.ArrayList<>(parameters);
+    }
+
+    /** Keeps momentum only for the tensors {@code owns} accepts (sharded state: the others live elsewhere). */
+    void keepOnly(java.util.function.Predicate<String> owns) {
+        if (!momentum.isEmpty()) throw new IllegalStateException("momentum already reserved");
+        parameters.removeIf(p -> !owns.test(p.name()));
+    }
+
+    /**
+     * Allocates every momentum buffer at once, as views of one zeroed flat tensor, on the first update or load
+     * (before a step's first gradient exists). Created one by one during the first backward, the buffers landed
+     * among that step's gradients and activations in glibc's arenas, and the holes those left stayed resident. One
+     * allocation of the whole state is mapped on its own, outside the arenas, and never fragments.
+     */
+    void reserve() {
+        if (!momentum.isEmpty() || parameters.isEmpty()) return;
+        long total = 0;
+        for (ModelParameters.Entry p : parameters) total += p.array().size();
+        PtNDArray flat = (PtNDArray) manager.zeros(new Shape(total), parameters.get(0).array().getDataType());
+        long offset = 0;
+        for (ModelParameters.Entry p : parameters) {
+            long n = p.array().size();
+            try (PtNDArray range = JniUtils.slice(flat, 0, offset, offset + n, 1)) {
+                PtNDArray view = JniUtils.reshape(range, p.shape().getShape());
+                view.attach(manager);
+                momentum.put(p.name(), view);
+            }
+            offset += n;
+        }
     }
 
     /** Updates {@code weight} in place from {@code grad}, which it overwrites; autograd must be off. */
@@ -56,32 +100,52 @@ final class SgdLarcOptimizer {
                 wd = 0.0; // LARC leaves such a gradient exactly as it is, decay included
             }
         }
-        // d = (g + wd w) * scale is built in the gradient's own storage, which the step zeroes afterwards anyway;
-        // the few temporaries are closed here, or they would pile up in the weights' long-lived manager.
+        // d = (g + wd w) * scale is built in the gradient's own storage, which the step frees afterwards anyway.
         // Constants are engine scalars made once (NDArray.mul(Number) makes a tensor from Java memory and converts
         // it on every call: two more native calls per operation, about a third of the update's calls).
         DataType type = weight.getDataType();
-        if (wd != 0.0) {
-            try (PtNDArray decay = JniUtils.mul(weight, scalar(type, wd))) {
-                JniUtils.addi(grad, decay);
-            }
-        }
+        if (wd != 0.0) addDecay(grad, weight, scalar(type, wd));
         if (scale != 1.0) grad.muli(scale);
-        PtNDArray buf = momentum.get(name);
-        if (buf == null) {
-            buf = JniUtils.clone(grad);
-            buf.attach(manager);
-            momentum.put(name, buf);
+        PtNDArray buf = slot(name);
+        if (started.add(name)) {
+            buf.set(ALL, grad); // torch's first step: buf = d, copied
         } else {
             JniUtils.muli(buf, scalar(type, config.momentum()));
             JniUtils.addi(buf, grad);
         }
         // the step's product lr * buf goes into the gradient's storage (no longer needed): no temporary the size
-        // of the tensor, which for SEER's largest (109M values) would be 436 MB per update
+        // of the tensor, which for SEER's largest (55M values) would be 218 MB per update
         JniUtils.subi(grad, grad);
         JniUtils.addi(grad, buf);
         JniUtils.muli(grad, scalar(type, lr));
         JniUtils.subi(weight, grad);
+    }
+
+    /**
+     * {@code grad += wd * weight}, a block of rows at a time: {@code wd * weight} needs a temporary, and for
+     * SEER's largest tensors (55M values) one the size of the tensor would add 218 MB to the peak of the update.
+     * Slices along the first dimension are views whatever the gradient's memory layout (a convolution's weight
+     * gradient may come back channels-last), so the in-place sum lands in the gradient itself; element by element
+     * it is the same arithmetic as the whole-tensor expression.
+     */
+    static void addDecay(PtNDArray grad, PtNDArray weight, PtNDArray wd) {
+        long rows = weight.getShape().dimension() == 0 ? 1 : weight.getShape().get(0);
+        long perRow = rows == 0 ? 0 : weight.size() / rows;
+        long block = Math.max(1, DECAY_CHUNK_VALUES / Math.max(1, perRow));
+        if (block >= rows) {
+            try (PtNDArray decay = JniUtils.mul(weight, wd)) {
+                JniUtils.addi(grad, decay);
+            }
+            return;
+        }
+        for (long r = 0; r < rows; r += block) {
+            long end = Math.min(rows, r + block);
+            try (PtNDArray w = JniUtils.slice(weight, 0, r, end, 1);
+                 PtNDArray g = JniUtils.slice(grad, 0, r, end, 1);
+                 PtNDArray decay = JniUtils.mul(w, wd)) {
+                JniUtils.addi(g, decay);
+            }
+        }
     }
 
     /** A 0-d engine tensor holding {@code v}, kept for the constants that recur (decay, momentum, this step's lr). */
@@ -94,7 +158,7 @@ final class SgdLarcOptimizer {
                 scalars.values().forEach(PtNDArray::close);
                 scalars.clear();
             }
-            s = JniUtils.full(manager, new ai.djl.ndarray.types.Shape(), v, type, manager.getDevice(),
+            s = JniUtils.full(manager, new Shape(), v, type, manager.getDevice(),
                     ai.djl.ndarray.types.SparseFormat.DENSE);
             scalars.put(key, s);
         }
@@ -107,20 +171,40 @@ final class SgdLarcOptimizer {
         }
     }
 
-    /** Momentum buffers under {@code momentum.<parameter name>}. */
+    /** The buffer of a parameter, reserving all of them first. */
+    private PtNDArray slot(String name) {
+        reserve();
+        PtNDArray buf = momentum.get(name);
+        if (buf == null) throw new IllegalArgumentException("unknown training state 'momentum." + name + "'");
+        return buf;
+    }
+
+    /** Momentum buffers under {@code momentum.<parameter name>}, those that hold a value. */
     Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        momentum.forEach((name, buf) -> out.put("momentum." + name, Convert.toTensor(buf)));
+        momentum.forEach((name, buf) -> {
+            if (started.contains(name)) out.put("momentum." + name, Convert.toTensor(buf));
+        });
         return out;
     }
 
-    /** The momentum buffer of a parameter, or null before its first update. */
+    /** The momentum buffer of a parameter, or null before its first update or load. */
     PtNDArray buffer(String name) {
-        return momentum.get(name);
+        return started.contains(name) ? momentum.get(name) : null;
     }
 
-    void load(String name, PtNDArray buffer) {
-        PtNDArray old = momentum.put(name, buffer);
-        if (old != null) old.close();
+    /**
+     * The buffer of {@code name} for the caller to fill in place (a resume streaming the state in chunks); from now
+     * on it counts as holding a value.
+     */
+    PtNDArray loadInPlace(String name) {
+        PtNDArray buf = slot(name);
+        started.add(name);
+        return buf;
+    }
+
+    /** Copies {@code values} into the buffer of {@code name}. */
+    void load(String name, PtNDArray values) {
+        loadInPlace(name).set(ALL, values);
     }
 }

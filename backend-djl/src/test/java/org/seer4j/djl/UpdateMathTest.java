@@ -92,4 +92,36 @@ class UpdateMathTest {
             }
         }
     }
+
+    @Test
+    void weightDecayAddedBlockByBlockReachesEveryValueOfAChannelsLastGradientOnce() {
+        long saved = SgdLarcOptimizer.DECAY_CHUNK_VALUES;
+        SgdLarcOptimizer.DECAY_CHUNK_VALUES = 20; // blocks of 1 row of 12 values, over 7 rows
+        try (ai.djl.pytorch.engine.PtNDManager m =
+                     (ai.djl.pytorch.engine.PtNDManager) ai.djl.ndarray.NDManager.newBaseManager()) {
+            float[] w = new float[7 * 3 * 2 * 2];
+            float[] g = new float[w.length];
+            java.util.Random random = new java.util.Random(5);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) random.nextGaussian();
+                g[i] = (float) random.nextGaussian();
+            }
+            var weight = (ai.djl.pytorch.engine.PtNDArray) m.create(w, new ai.djl.ndarray.types.Shape(7, 3, 2, 2));
+            // the gradient in channels-last strides ([7, 2, 2, 3] permuted to [7, 3, 2, 2]), as convolutions give it
+            float[] nhwc = new float[g.length];
+            for (int o = 0; o < 7; o++) for (int c = 0; c < 3; c++) for (int y = 0; y < 2; y++) for (int x = 0; x < 2; x++) {
+                nhwc[((o * 2 + y) * 2 + x) * 3 + c] = g[((o * 3 + c) * 2 + y) * 2 + x];
+            }
+            var grad = ai.djl.pytorch.jni.JniUtils.permute(
+                    (ai.djl.pytorch.engine.PtNDArray) m.create(nhwc, new ai.djl.ndarray.types.Shape(7, 2, 2, 3)),
+                    new long[] {0, 3, 1, 2});
+            double wd = 0.37;
+            SgdLarcOptimizer.addDecay(grad, weight, (ai.djl.pytorch.engine.PtNDArray) m.create((float) wd));
+            float[] got = grad.toFloatArray();
+            float wdF = (float) wd;
+            for (int i = 0; i < w.length; i++) assertThat(got[i]).as("value %d", i).isEqualTo(g[i] + w[i] * wdF);
+        } finally {
+            SgdLarcOptimizer.DECAY_CHUNK_VALUES = saved;
+        }
+    }
 }

@@ -78,9 +78,8 @@ final class TfOpProfile {
         Map<String, String> origin = new HashMap<>();
         for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
             GraphOperation op = it.next();
-            int cut = op.name().indexOf("_gradients");
-            if (cut < 0) continue;
-            String prefix = op.name().substring(0, op.name().indexOf('/', cut) + 1);
+            if (!isGradient(op.name())) continue;
+            String prefix = op.name().substring(0, op.name().indexOf('/') + 1);
             String fromVariable = null;
             String fromForward = null;
             String fromGradient = null;
@@ -91,14 +90,23 @@ final class TfOpProfile {
                 for (GraphOperation c : candidates) {
                     String n = c.name();
                     if (fromVariable == null && n.startsWith("variables/")) fromVariable = layerOfVariable(n);
-                    else if (fromForward == null && !n.contains("_gradients") && !n.startsWith("variables/")) fromForward = n;
+                    else if (fromForward == null && !isGradient(n) && !n.startsWith("variables/")) fromForward = n;
                     else if (fromGradient == null && origin.containsKey(n)) fromGradient = origin.get(n);
                 }
             }
             String layer = fromVariable != null ? fromVariable : fromForward != null ? fromForward : fromGradient;
-            if (layer != null) origin.put(op.name(), layer.contains("_gradients") ? layer : prefix + layer);
+            if (layer != null) origin.put(op.name(), isGradient(layer) ? layer : prefix + layer);
         }
         return origin;
+    }
+
+    /** Gradient ops live under the prefix of their addGradients call: {@code train0_gradients}, or, backward built
+     * piece by piece (BackwardGraph), {@code train0_head} and {@code train0_piece<N>}. */
+    private static final java.util.regex.Pattern GRADIENT =
+            java.util.regex.Pattern.compile("^[^/]*_(gradients|head|piece\\d+)[^/]*/");
+
+    static boolean isGradient(String node) {
+        return GRADIENT.matcher(node).find();
     }
 
     /** "variables/s2b1.f.b.0.weight/read" -> "group/s2b1/b/" (the scope its forward ops live in). */
@@ -138,7 +146,7 @@ final class TfOpProfile {
         double busy = 0;
         for (int i = 0; i < spans.size(); i++) {
             Span s = spans.get(i);
-            boolean backward = s.name.contains("_gradients");
+            boolean backward = isGradient(s.name);
             double ms = shareNanos[i] / 1e6;
             busy += ms;
             add(kinds.computeIfAbsent(kind(s.name, s.type), k -> new double[3]), backward, ms);
@@ -219,7 +227,7 @@ final class TfOpProfile {
             return OpKind.OPTIMIZER;
         }
         // Sinkhorn has no gradient: a gradient op that reads its codes is the loss's
-        if (node.contains("/sinkhorn/")) return node.contains("_gradients") ? OpKind.HEAD : OpKind.SINKHORN;
+        if (node.contains("/sinkhorn/")) return isGradient(node) ? OpKind.HEAD : OpKind.SINKHORN;
         if (node.contains("/head/") || node.contains("_gradients/head/")) return t.contains("batchnorm") ? OpKind.BATCH_NORM : OpKind.HEAD;
         if (node.contains("/se/")) return OpKind.SQUEEZE_EXCITATION;
         boolean conv = t.contains("conv2d");

@@ -27,6 +27,9 @@ import picocli.CommandLine.Parameters;
                 "with the preset it matches. Only the globals PyTorch checkpoints use are unpickled; a file that",
                 "calls anything else is refused without running it."})
 public final class ImportCommand implements Callable<Integer> {
+    /** Floats read from the checkpoint at a time (4 MiB). */
+    private static final int CHUNK_VALUES = 1 << 20;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "a torch.save file (.pth, .pt, .torch)")
     Path file;
     @Option(names = "--output", required = true, paramLabel = "OUT.safetensors", description = "written atomically")
@@ -49,8 +52,8 @@ public final class ImportCommand implements Callable<Integer> {
             meta.put("depths", s.depths().toString());
             meta.put("group_widths", s.groupWidths().toString());
             meta.put("se_ratio", Double.toString(s.seRatio()));
-            // whole tensors in memory for now; h12-core's chunked safetensors writer will take them one by one
-            new SafetensorsFile().write(output, imported.readAll(), meta);
+            // tensor by tensor, in chunks: a SEER checkpoint's layers never sit whole on the Java heap
+            new SafetensorsFile().write(output, imported.reader(CHUNK_VALUES), meta);
             report = report(imported);
         } catch (IOException e) {
             throw new UserException(e.getMessage(), e);

@@ -50,7 +50,8 @@ class ConfigErrorsTest {
     @Test
     void anUnknownKeyFarFromAnyKnownOneListsTheSectionsKeys() {
         assertThat(error("backend:\n  gpu_count: 8\n")).hasMessage(
-                "cfg.yaml:2: backend.gpu_count: unknown key; known keys of backend: name, device, threads, sync_bn_group_size");
+                "cfg.yaml:2: backend.gpu_count: unknown key; known keys of backend: name, device, threads, sync_bn_group_size,"
+                        + " shard_optimizer_state");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.seer4j.data.weights;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +12,8 @@ import org.seer4j.core.model.DesignInference;
 import org.seer4j.core.model.ParameterLayout;
 import org.seer4j.core.model.ParameterSpec;
 import org.seer4j.core.tensor.Tensor;
+import org.seer4j.core.tensor.TensorInfo;
+import org.seer4j.core.tensor.TensorReader;
 
 /**
  * A RegNet (with its classifier or SwAV head, if any) found in a {@code torch.save} file: the state dict located
@@ -87,6 +91,54 @@ public record RegNetImport(String format, DesignInference.Inferred design, Map<S
         float[] data = new float[(int) n];
         source.read(t, 0, data, data.length);
         return Tensor.of(data, t.shape());
+    }
+
+    /**
+     * The tensors as a chunked reader over the still open file, valid until {@link #close()}: contiguous tensors
+     * (all that {@code torch.save} writes for a state dict) of any size are read at 64-bit offsets through a
+     * buffer of at most {@code chunkValues} floats, so an import never holds a whole tensor on the heap.
+     */
+    public TensorReader reader(int chunkValues) {
+        if (chunkValues < 1) throw new IllegalArgumentException("chunk must hold at least one value");
+        List<TensorInfo> infos = new ArrayList<>();
+        tensors.forEach((name, t) -> {
+            long[] shape = new long[t.shape().length];
+            for (int i = 0; i < shape.length; i++) shape[i] = t.shape()[i];
+            infos.add(new TensorInfo(name, shape));
+        });
+        return new TensorReader() {
+            private float[] chunk = new float[0];
+
+            @Override
+            public List<TensorInfo> tensors() {
+                return infos;
+            }
+
+            @Override
+            public void read(String name, long offset, FloatBuffer into) {
+                TorchTensor t = tensors.get(name);
+                if (t == null) throw new IllegalArgumentException("no tensor '" + name + "'");
+                TensorReader.checkRange(info(name).orElseThrow(), offset, into.remaining());
+                try {
+                    if (!t.contiguous()) { // strided views are small (never a whole layer's weights): read whole
+                        FloatBuffer whole = RegNetImport.this.read(name).buffer();
+                        whole.position((int) offset).limit((int) offset + into.remaining());
+                        into.put(whole);
+                        return;
+                    }
+                    long at = offset;
+                    while (into.hasRemaining()) {
+                        int n = Math.min(into.remaining(), chunkValues);
+                        if (chunk.length < n) chunk = new float[n];
+                        source.read(t, at, chunk, n);
+                        into.put(chunk, 0, n);
+                        at += n;
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     /** Every tensor, in order. */

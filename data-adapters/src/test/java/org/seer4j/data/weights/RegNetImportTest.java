@@ -36,6 +36,28 @@ class RegNetImportTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"regnety.pth", "regnety_legacy.pth"})
+    void readsTensorsInSmallChunksAtAnyOffset(String file) throws Exception {
+        Map<String, Tensor> expected = new SafetensorsFile().read(fixture("regnety.expected.safetensors"));
+        try (RegNetImport imported = RegNetImport.open(fixture(file), 2)) {
+            // 7 floats at a time: every tensor of the fixture spans several chunks, none ends on a boundary
+            org.seer4j.core.tensor.TensorReader reader = imported.reader(7);
+            for (org.seer4j.core.tensor.TensorInfo t : reader.tensors()) {
+                float[] whole = expected.get(t.name()).toArray();
+                float[] read = new float[whole.length];
+                reader.read(t.name(), 0, java.nio.FloatBuffer.wrap(read));
+                assertThat(read).as(t.name()).containsExactly(whole);
+                if (whole.length > 3) { // a range from the middle, as a chunked writer asks for it
+                    float[] part = new float[whole.length - 3];
+                    reader.read(t.name(), 3, java.nio.FloatBuffer.wrap(part));
+                    assertThat(part).as(t.name() + " from 3").containsExactly(java.util.Arrays.copyOfRange(whole, 3, whole.length));
+                }
+            }
+            assertThat(reader.tensors()).hasSize(expected.size());
+        }
+    }
+
     @Test
     void infersTheDesignTheScriptBuilt() throws Exception {
         try (RegNetImport imported = RegNetImport.open(fixture("regnety.pth"), 2)) {
