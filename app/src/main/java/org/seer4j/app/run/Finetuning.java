@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.seer4j.app.config.ConfigWriter;
 import org.seer4j.app.report.FinetuneResult;
 import org.seer4j.core.config.RunConfig;
@@ -27,7 +25,6 @@ import org.seer4j.core.usecase.FinetuneUseCase.Result;
 public final class Finetuning {
     public static final String RESULT = "finetune.json";
     public static final String BASELINE = "random-init";
-    private static final long STOP_WAIT_SECONDS = 600;
 
     private final Injector injector;
     private final PrintWriter out;
@@ -44,16 +41,7 @@ public final class Finetuning {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put(CheckpointKeys.CONFIG, ConfigWriter.toYaml(config));
         RunFolder.gitCommit().ifPresent(c -> provenance.put(CheckpointKeys.GIT_COMMIT, c));
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            service.requestStop();
-            try {
-                done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "seer4j-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopOnSignal stop = new StopOnSignal(service::requestStop);
         try {
             out.printf(Locale.ROOT, "fine-tuning the whole trunk plus a linear classifier on %s of the labels, %d "
                             + "epochs, batch %d, lr %s (classifier %s) per %d images, cosine; folder %s%n",
@@ -80,12 +68,7 @@ public final class Finetuning {
             out.flush();
             return result;
         } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and has just been released.
-            }
+            stop.close();
         }
     }
 

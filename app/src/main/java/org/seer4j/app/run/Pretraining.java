@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.seer4j.app.config.ConfigWriter;
 import org.seer4j.app.report.ReportData;
 import org.seer4j.app.report.ViewStrip;
@@ -33,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * report are written, so the JVM does not exit half-way.
  */
 public final class Pretraining {
-    private static final long STOP_WAIT_SECONDS = 600;
     private static final Logger LOG = LoggerFactory.getLogger(Pretraining.class);
 
     private final Injector injector;
@@ -70,16 +67,7 @@ public final class Pretraining {
         if (views != null) views.reset();
         PretrainService service = injector.getInstance(PretrainService.class);
         Engine engine = injector.getInstance(Engine.class);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            service.requestStop();
-            try {
-                done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "seer4j-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopOnSignal stop = new StopOnSignal(service::requestStop);
         long start = System.nanoTime();
         try {
             if (writer) {
@@ -104,12 +92,7 @@ public final class Pretraining {
             }
             return summary;
         } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and has just been released.
-            }
+            stop.close();
         }
     }
 
