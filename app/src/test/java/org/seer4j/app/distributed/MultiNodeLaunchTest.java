@@ -3,11 +3,8 @@ package org.seer4j.app.distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.app.Main;
+import org.seer4j.app.testing.MainRun;
 import org.seer4j.core.distributed.Rendezvous;
 
 /**
@@ -29,16 +27,13 @@ class MultiNodeLaunchTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
     @Test
     void twoNodesOfOneWorkerTrainLikeOneNodeOfTwoWorkers() throws Exception {
         // DJL engine (SyncBN, distributed Sinkhorn, gradient averaging over the TF collective), B = 4, 3 steps
         Path nodes = dir.resolve("nodes");
         int port = Rendezvous.freePort();
         Process node1 = node(1, port, 60, nodes, dir.resolve("node1.out"), "3");
-        Run node0 = launch("--nnodes=2", "--node-rank=0", "--nproc-per-node=1", "--master-addr=127.0.0.1",
+        MainRun node0 = launch("--nnodes=2", "--node-rank=0", "--nproc-per-node=1", "--master-addr=127.0.0.1",
                 "--master-port=" + port, "--local-addr=127.0.0.1", "djl", "3", "4", nodes.toString(), "60");
         assertThat(node1.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String out1 = Files.readString(dir.resolve("node1.out"));
@@ -50,7 +45,7 @@ class MultiNodeLaunchTest {
         assertThat(out1).contains("rank 1 on node 1 (127.0.0.2:");
 
         Path one = dir.resolve("one");
-        Run single = launch("--nproc=2", "--master-port=" + Rendezvous.freePort(), "djl", "3", "4", one.toString(),
+        MainRun single = launch("--nproc=2", "--master-port=" + Rendezvous.freePort(), "djl", "3", "4", one.toString(),
                 "60");
         assertThat(single.exitCode()).as(single.out() + single.err()).isZero();
         for (int k = 0; k < 3; k++) {
@@ -97,7 +92,7 @@ class MultiNodeLaunchTest {
         });
         killer.start();
         long start = System.nanoTime();
-        Run node0 = launch("--nnodes=2", "--node-rank=0", "--nproc-per-node=1", "--master-addr=127.0.0.1",
+        MainRun node0 = launch("--nnodes=2", "--node-rank=0", "--nproc-per-node=1", "--master-addr=127.0.0.1",
                 "--master-port=" + port, "--local-addr=127.0.0.1", "djl", "40", "4", dir.resolve("w").toString(),
                 "10");
         killer.join();
@@ -130,28 +125,15 @@ class MultiNodeLaunchTest {
         return pb.start();
     }
 
-    private static Run launch(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            List<String> all = new ArrayList<>(List.of("launch", "--grace=20",
-                    "--main-class=" + DataParallelWorker.class.getName()));
-            int split = 0;
-            while (split < args.length && args[split].startsWith("--")) split++;
-            all.addAll(List.of(args).subList(0, split));
-            all.add("--");
-            all.addAll(List.of(args).subList(split, args.length));
-            code = Main.run(all.toArray(new String[0]));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static MainRun launch(String... args) {
+        List<String> all = new ArrayList<>(List.of("launch", "--grace=20",
+                "--main-class=" + DataParallelWorker.class.getName()));
+        int split = 0;
+        while (split < args.length && args[split].startsWith("--")) split++;
+        all.addAll(List.of(args).subList(0, split));
+        all.add("--");
+        all.addAll(List.of(args).subList(split, args.length));
+        return MainRun.of(all.toArray(new String[0]));
     }
 
     private static double loss(String out, int rank, int step) {
