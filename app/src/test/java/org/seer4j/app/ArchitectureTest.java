@@ -45,6 +45,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage(APP)
             .because("app is the composition root: it sees every module and nothing sees it");
 
+    static final ArchRule BYTEDECO_LIBTORCH_ONLY_IN_THE_GLOO_SIDECAR = noClasses()
+            .that().doNotHaveFullyQualifiedName("org.seer4j.djl.gloo.GlooSidecar")
+            .should().dependOnClassesThat().resideInAnyPackage("org.bytedeco.pytorch..")
+            .because("bytedeco's libtorch aborts a process that has DJL's loaded: it runs in the Gloo sidecar only");
+
     private static JavaClasses main;
 
     @BeforeAll
@@ -96,6 +101,11 @@ class ArchitectureTest {
         assertThat(main.stream().filter(c -> c.getPackageName().startsWith("org.seer4j.app")))
                 .as("app's classes are imported").isNotEmpty();
         NOTHING_DEPENDS_ON_APP.check(main);
+    }
+
+    @Test
+    void onlyTheGlooSidecarTouchesBytedecosLibtorch() {
+        BYTEDECO_LIBTORCH_ONLY_IN_THE_GLOO_SIDECAR.check(main);
     }
 
     @Test

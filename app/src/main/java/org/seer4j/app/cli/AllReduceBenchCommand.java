@@ -37,7 +37,7 @@ public final class AllReduceBenchCommand implements Callable<Integer> {
         for (long n : sizes) {
             if (n < 1 || n > Integer.MAX_VALUE - 8) throw new UserException("--sizes entry " + n + " is out of range");
         }
-        try (Collective c = Collectives.fromEnvironment(System.getenv(), Collectives.timeout(System.getenv()))) {
+        try (Collective c = Collectives.fromEnvironment(System.getenv(), Collectives.timeout(System.getenv()), null)) {
             if (c.worldSize() < 2) {
                 throw new UserException("bench-allreduce needs several workers: run it as"
                         + " `seer4j launch --nproc 2 bench-allreduce`");

@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
         // under `seer4j launch` each worker runs the standard step data-parallel (global batch 16 x workers)
         BenchReport r;
         try (Collective collective = Collectives.fromEnvironment(System.getenv(),
-                Collectives.timeout(System.getenv()))) {
+                Collectives.timeout(System.getenv()), backend)) {
             r = new Benchmark(Engines.byName(backend), BenchWorkload.standard(device, threads)
                     .withCollective(collective, syncBnGroupSize)).run(warmup, steps, rounds, profile ? profileSteps : 0);
             if (collective.rank() != 0) return 0;

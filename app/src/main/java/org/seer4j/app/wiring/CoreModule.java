@@ -30,13 +30,12 @@ import org.seer4j.core.usecase.PretrainUseCase;
  */
 public final class CoreModule extends AbstractModule {
     private final ProgressListener progress;
+    private final String backend;
 
-    public CoreModule() {
-        this(ProgressListener.NONE);
-    }
-
-    public CoreModule(ProgressListener progress) {
+    /** {@code backend}: the engine's {@code backend.name}, which decides the collective of a data-parallel job. */
+    public CoreModule(ProgressListener progress, String backend) {
         this.progress = progress;
+        this.backend = backend;
     }
 
     @Override
@@ -61,7 +60,7 @@ public final class CoreModule extends AbstractModule {
     @Provides
     @Singleton
     Collective collective() {
-        return Collectives.fromEnvironment(System.getenv(), Collectives.timeout(System.getenv()));
+        return Collectives.fromEnvironment(System.getenv(), Collectives.timeout(System.getenv()), backend);
     }
 
     @Provides

@@ -79,7 +79,21 @@ class LaunchCommandTest {
 
     @Test
     void withoutLauncherVariablesTheCollectiveIsTheSingleProcessOne() {
-        assertThat(Collectives.fromEnvironment(Map.of(), Duration.ofSeconds(5))).isSameAs(Collective.SINGLE);
+        assertThat(Collectives.fromEnvironment(Map.of(), Duration.ofSeconds(5), "djl")).isSameAs(Collective.SINGLE);
+    }
+
+    @Test
+    void glooServesDjlAndTheBenchmarkTensorFlowItsOwnEngineAndTheVariableSwitches() {
+        assertThat(Collectives.runtime(Map.of(), "djl")).isEqualTo("gloo");
+        assertThat(Collectives.runtime(Map.of(), null)).isEqualTo("gloo");
+        assertThat(Collectives.runtime(Map.of(), "tensorflow")).isEqualTo("tensorflow");
+        assertThat(Collectives.runtime(Map.of("SEER4J_COLLECTIVE", "TensorFlow"), "djl")).isEqualTo("tensorflow");
+        assertThat(Collectives.runtime(Map.of("SEER4J_COLLECTIVE", "tensorflow"), "tensorflow"))
+                .isEqualTo("tensorflow");
+        assertThatThrownBy(() -> Collectives.runtime(Map.of("SEER4J_COLLECTIVE", "gloo"), "tensorflow"))
+                .hasMessageContaining("SEER4J_COLLECTIVE=gloo: the TensorFlow engine runs its collectives inside");
+        assertThatThrownBy(() -> Collectives.runtime(Map.of("SEER4J_COLLECTIVE", "mpi"), "djl"))
+                .hasMessageContaining("SEER4J_COLLECTIVE must be gloo or tensorflow, got 'mpi'");
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class DataParallelWorker {
         int queueLength = args.length > 7 ? Integer.parseInt(args[7]) : 0;
         Map<String, String> env = System.getenv();
         try (Collective collective = Collectives.fromEnvironment(env, java.time.Duration.ofSeconds(
-                Long.parseLong(args[4])))) {
+                Long.parseLong(args[4])), engine)) {
             List<Double> losses = train(engine, steps, globalBatch, collective, Path.of(args[3] + "." + collective.rank()),
                     dieRank, dieStep, syncBnGroup, queueLength);
             for (int k = 0; k < losses.size(); k++) System.out.println("loss" + k + "=" + losses.get(k));

@@ -58,6 +58,7 @@ public final class GlooCollective implements Collective {
 
     private static final System.Logger LOG = System.getLogger(GlooCollective.class.getName());
     private static final int LOG_LINES_KEPT = 20;
+    private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private final WorkerEnvironment environment;
     private final List<Peer> peers;
@@ -88,8 +89,9 @@ public final class GlooCollective implements Collective {
 
     /**
      * Meets the other workers through the rendezvous on the master, starts this worker's Gloo sidecar and waits
-     * until the group has formed (every worker's sidecar connected to every other), at most the rendezvous timeout.
-     * {@code timeout} bounds each collective call after that.
+     * until the group has formed (every worker's sidecar connected to every other). {@code timeout} bounds that
+     * wait, as it bounds each collective call after it: the sidecars start together once the rendezvous is done,
+     * and one that never joins (its worker died) fails the others within it.
      */
     public static GlooCollective start(WorkerEnvironment environment, Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -97,8 +99,6 @@ public final class GlooCollective implements Collective {
         }
         List<Peer> peers = Rendezvous.join(environment, Rendezvous.localAddress(environment), Rendezvous.freePort());
         Peer self = peers.get(environment.rank());
-        LOG.log(System.Logger.Level.INFO, () -> self.describe() + ": Gloo collective of a job of " + peers.size()
-                + " workers on " + peers.stream().mapToInt(Peer::node).distinct().count() + " nodes");
         ServerSocket liveness = null;
         Path socketDir = null;
         Process process = null;
@@ -110,10 +110,13 @@ public final class GlooCollective implements Collective {
             try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 server.bind(UnixDomainSocketAddress.of(socketPath));
                 process = launch(socketPath, environment, peers, timeout);
-                SocketChannel control = accept(server, process, environment.rendezvousTimeout());
+                SocketChannel control = accept(server, process, timeout.plusSeconds(60));
                 GlooCollective c = new GlooCollective(environment, peers, timeout, process, control, liveness);
                 c.awaitReply("joining the group", 0, true);
                 c.mapSlots();
+                LOG.log(System.Logger.Level.INFO, () -> self.describe() + ": Gloo collective of a job of "
+                        + peers.size() + " workers on " + peers.stream().mapToInt(Peer::node).distinct().count()
+                        + " nodes");
                 return c;
             }
         } catch (IOException | RuntimeException e) {
@@ -155,8 +158,7 @@ public final class GlooCollective implements Collective {
                 "-cp", System.getProperty("java.class.path"), GlooSidecar.class.getName(),
                 socketPath.toString(), Integer.toString(environment.rank()),
                 Integer.toString(environment.worldSize()), store.host(), Integer.toString(store.port()),
-                self.host(), Long.toString(environment.rendezvousTimeout().toMillis()),
-                Long.toString(timeout.toMillis())));
+                self.host(), Long.toString(timeout.toMillis())));
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
@@ -338,9 +340,12 @@ public final class GlooCollective implements Collective {
         }
     }
 
-    /** Which peers no longer accept connections on their announced ports. */
+    /**
+     * Which peers no longer accept connections on their announced ports. Gloo fails at once when a peer's sidecar
+     * goes, which may be a moment before its worker's process (and port) does: a few seconds to settle.
+     */
     private String deadPeers() {
-        return Reachability.unreachable(peers, rank(), timeout.toSeconds());
+        return Reachability.unreachable(peers, rank(), timeout.toSeconds(), SETTLE);
     }
 
     /** The sidecar's console (Gloo's and JavaCPP's notes) goes to this worker's log at debug level. */

@@ -41,8 +41,8 @@ import org.bytedeco.pytorch.global.torch;
  * its rendezvous port; every Gloo device binds on its own node's address. It ends when the worker closes the
  * socket or dies.
  *
- * <p>Arguments: control socket path, rank, world size, store host, store port, local address, how long joining the
- * group may take and how long one collective call may take (ms).
+ * <p>Arguments: control socket path, rank, world size, store host, store port, local address, and how long joining
+ * the group or one collective call may take (ms).
  */
 public final class GlooSidecar {
 
@@ -62,8 +62,7 @@ public final class GlooSidecar {
         String storeHost = args[3];
         int storePort = Integer.parseInt(args[4]);
         String localHost = args[5];
-        long joinMillis = Long.parseLong(args[6]);
-        long timeoutMillis = Long.parseLong(args[7]);
+        long timeoutMillis = Long.parseLong(args[6]);
         watchParent();
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(control));
@@ -71,8 +70,7 @@ public final class GlooSidecar {
         DataOutputStream out = new DataOutputStream(Channels.newOutputStream(socket));
         GlooSidecar sidecar;
         try {
-            ProcessGroupGloo group = join(rank, world, storeHost, storePort, localHost, joinMillis);
-            group.setTimeout(new Milliseconds(timeoutMillis));
+            ProcessGroupGloo group = join(rank, world, storeHost, storePort, localHost, timeoutMillis);
             sidecar = new GlooSidecar(group, timeoutMillis);
         } catch (RuntimeException | LinkageError e) {
             reply(out, e);
@@ -86,8 +84,7 @@ public final class GlooSidecar {
 
     /**
      * Joins the group: rank 0 serves the TCP store on its rendezvous port, the others connect to it; Gloo's own
-     * connections (a full mesh) bind on this worker's address. Workers may start seconds apart (loading libtorch),
-     * so joining waits as long as the rendezvous does.
+     * connections (a full mesh) bind on this worker's address.
      */
     private static ProcessGroupGloo join(int rank, int world, String storeHost, int storePort, String localHost,
                                          long timeoutMillis) {
@@ -206,7 +203,9 @@ public final class GlooSidecar {
             out.writeByte(SidecarProtocol.OK);
         } else {
             out.writeByte(SidecarProtocol.FAILED);
-            String message = String.valueOf(failure.getMessage()).lines().findFirst().orElse("");
+            // Gloo's messages start with its source position ("[/path/gloo/transport/tcp/pair.cc:538] Read error")
+            String message = String.valueOf(failure.getMessage()).lines().findFirst().orElse("")
+                    .replaceFirst("^\\[[^\\]]*\\.(cc|cpp|h):\\d+\\] ", "");
             out.writeUTF(message.length() > 2000 ? message.substring(0, 2000) : message);
         }
         out.flush();
