@@ -30,12 +30,13 @@ import org.seer4j.core.usecase.PretrainUseCase;
  */
 public final class CoreModule extends AbstractModule {
     private final ProgressListener progress;
-    private final String backend;
 
-    /** {@code backend}: the engine's {@code backend.name}, which decides the collective of a data-parallel job. */
-    public CoreModule(ProgressListener progress, String backend) {
+    public CoreModule() {
+        this(ProgressListener.NONE);
+    }
+
+    public CoreModule(ProgressListener progress) {
         this.progress = progress;
-        this.backend = backend;
     }
 
     @Override
@@ -56,11 +57,14 @@ public final class CoreModule extends AbstractModule {
         return new PretrainService(engine, data, checkpoints, metrics, listener, ticker, collective, weights);
     }
 
-    /** One process, or a worker of a data-parallel job when launcher variables are set (docs/distributed.md). */
+    /**
+     * One process, or a worker of a data-parallel job when launcher variables are set, on the collective engine that
+     * suits the bound engine (docs/distributed.md).
+     */
     @Provides
     @Singleton
-    Collective collective() {
-        return Collectives.fromEnvironment(System.getenv(), Collectives.timeout(System.getenv()), backend);
+    Collective collective(Engine engine) {
+        return Collectives.fromEnvironment(System.getenv(), Collectives.timeout(System.getenv()), engine.name());
     }
 
     @Provides

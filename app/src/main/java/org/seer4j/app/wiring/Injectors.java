@@ -12,6 +12,6 @@ public final class Injectors {
     }
 
     public static Injector forRun(RunConfig config, ProgressListener progress) {
-        return Guice.createInjector(new CoreModule(progress, config.backend().name()), new RunDataModule(), Engines.module(config.backend().name()));
+        return Guice.createInjector(new CoreModule(progress), new RunDataModule(), Engines.module(config.backend().name()));
     }
 }
