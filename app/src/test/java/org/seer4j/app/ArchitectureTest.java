@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.seer4j.core.archfixture.CoreCallingTheApp;
 import org.seer4j.core.archfixture.CoreReadingYaml;
 import org.seer4j.data.archfixture.DataAdapterFixture;
+import org.seer4j.djl.archfixture.DjlTouchingBytedecoTorch;
 import org.seer4j.djl.archfixture.DjlUsingData;
 import org.seer4j.tensorflow.archfixture.TensorflowUsingDjl;
 
@@ -117,7 +118,8 @@ class ArchitectureTest {
 
     private static JavaClasses fixtures() {
         return new ClassFileImporter().importClasses(List.of(CoreReadingYaml.class, CoreCallingTheApp.class,
-                DataAdapterFixture.class, DjlUsingData.class, TensorflowUsingDjl.class, UserException.class));
+                DataAdapterFixture.class, DjlUsingData.class, TensorflowUsingDjl.class, UserException.class,
+                DjlTouchingBytedecoTorch.class));
     }
 
     @Test
@@ -133,6 +135,12 @@ class ArchitectureTest {
                 .hasMessageContaining("DataAdapterFixture");
         assertThatThrownBy(() -> adapterIsolated("tensorflow").check(fixtures()))
                 .hasMessageContaining("TensorflowUsingDjl");
+    }
+
+    @Test
+    void theSidecarRuleCatchesBytedecosLibtorchOutsideTheSidecar() {
+        assertThatThrownBy(() -> BYTEDECO_LIBTORCH_ONLY_IN_THE_GLOO_SIDECAR.check(fixtures()))
+                .hasMessageContaining("DjlTouchingBytedecoTorch").hasMessageContaining("org.bytedeco.pytorch.Tensor");
     }
 
     @Test
