@@ -3,6 +3,7 @@ package org.seer4j.tensorflow;
 import java.util.Arrays;
 import org.seer4j.core.tensor.Tensor;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.AssignVariableOp;
@@ -47,6 +48,7 @@ final class TfVariable {
     private final Output<TFloat32> read;
     private final Placeholder<TFloat32> feed;
     private final AssignVariableOp assign;
+    private final Placeholder<TFloat32> zeroValue;
     private final AssignVariableOp zero;
     private final Output<TFloat32> interchangeRead;
 
@@ -68,8 +70,12 @@ final class TfVariable {
         this.feed = v.withName("feed").placeholder(TFloat32.class,
                 Placeholder.shape(TfTensors.shape(this.interchangeShape)));
         this.assign = v.withName("load").assignVariableOp(handle, toStorage(v, toInternalLayout(v, feed)));
+        // The fill value is fed, not a constant: Grappler folds a constant fill into a Const node whose tensor the
+        // zeroing run's executor keeps for the session's life, and the variable would share that buffer until its
+        // first update copied it (3.6 GB of dead zeros next to SEER's 256GF momentum; docs/scale.md).
+        this.zeroValue = v.withName("zero_value").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
         this.zero = v.withName("zero").assignVariableOp(handle,
-                v.zeros(v.constant(TfTensors.longs(internalShape)), storage));
+                v.withName("zero_fill").fill(v.constant(TfTensors.longs(internalShape)), toStorage(v, zeroValue)));
         this.interchangeRead = kind == Kind.CONV
                 ? v.withName("interchange").linalg.transpose(read, v.constant(new int[] {3, 2, 0, 1})).asOutput()
                 : read;
@@ -171,9 +177,14 @@ final class TfVariable {
         return assign;
     }
 
-    /** Sets the variable to zeros inside TensorFlow. */
+    /** Sets the variable to zeros inside TensorFlow, given 0 fed to {@link #zeroValue()}. */
     AssignVariableOp zero() {
         return zero;
+    }
+
+    /** The scalar {@link #zero()} fills the variable with. */
+    Placeholder<TFloat32> zeroValue() {
+        return zeroValue;
     }
 
     /** The value in interchange layout (OIHW filters), float32. */

@@ -174,12 +174,14 @@ final class VariableStore implements WeightSource {
         }
     }
 
-    /** Sets the given variables to zero inside TensorFlow. */
+    /** Sets the given variables to zero inside TensorFlow (each gets a buffer of its own). */
     static void zero(Session session, Collection<TfVariable> vars) {
-        for (List<TfVariable> run : runs(List.copyOf(vars))) {
-            Session.Runner runner = session.runner();
-            run.forEach(v -> runner.addTarget(v.zero()));
-            runner.run().close();
+        try (TFloat32 zero = TFloat32.scalarOf(0f)) {
+            for (List<TfVariable> run : runs(List.copyOf(vars))) {
+                Session.Runner runner = session.runner();
+                run.forEach(v -> runner.feed(v.zeroValue(), zero).addTarget(v.zero()));
+                runner.run().close();
+            }
         }
     }
 

@@ -12,6 +12,9 @@ import java.util.Map;
  * @param gradientsPerSegment whether backward applies each segment's update (the head, each residual block, the
  *                           stem) and frees its gradients as it passes, so only the largest segment's gradients
  *                           are alive at once; otherwise every gradient is held until the update
+ * @param gradientsPerCropGroup whether a segment's gradients exist once per crop group before they are summed
+ *                           (TensorFlow differentiates every group's output of the segment at once and adds the
+ *                           groups' partial gradients), so the held gradients count once per crop group
  * @param recomputePerBlock  whether activation checkpointing keeps each residual block's input and rebuilds one
  *                           block at a time, rather than one stage at a time
  * @param bfloat16State      whether the engine keeps optimizer state in bfloat16 ({@code optim.state_dtype})
@@ -21,7 +24,7 @@ import java.util.Map;
  *                           multiples of the largest single activation tensor of a crop group's batch
  */
 public record EngineMemoryProfile(String engine, long runtimeBytes, boolean gradientsPerSegment,
-                                  boolean recomputePerBlock, boolean bfloat16State, double activationFactor,
+                                  boolean gradientsPerCropGroup, boolean recomputePerBlock, boolean bfloat16State, double activationFactor,
                                   double workspaceFactor) {
 
     private static final long MIB = 1L << 20;
@@ -39,8 +42,11 @@ public record EngineMemoryProfile(String engine, long runtimeBytes, boolean grad
     private static final Map<String, EngineMemoryProfile> KNOWN = Map.of(
             // DJL's runtime refitted 2026-12-01 for the launcher's serial collector and -Xmx3g: the bench workload
             // peaked at 784-812 MiB instead of 911 MiB under G1 with -Xmx8g, the difference being Java heap
-            "djl", new EngineMemoryProfile("djl", 206 * MIB, true, true, false, 1.75, 3.0),
-            "tensorflow", new EngineMemoryProfile("tensorflow", 850 * MIB, true, false, true, 2.55, 3.0));
+            "djl", new EngineMemoryProfile("djl", 206 * MIB, true, false, true, false, 1.75, 3.0),
+            // TensorFlow's runtime refitted 2026-12-01 for the launcher's serial collector and -Xmx3g: 478-494 MiB
+            // of RSS before the first weight is loaded (a RegNetY-32GF run); its gradients count once per crop group
+            // (the bench workload peaked at 1.19 GiB, SEER's 256GF at 14.13 GiB; docs/scale.md)
+            "tensorflow", new EngineMemoryProfile("tensorflow", 512 * MIB, true, true, false, true, 2.55, 3.0));
 
     public EngineMemoryProfile {
         if (runtimeBytes < 0 || !(activationFactor > 0)

@@ -83,7 +83,7 @@ public final class MemoryPlanner {
         long params = ModelCost.of(model, crops.get(0).size()).params();
         long held = engine.gradientsPerSegment() ? segments.values().stream().mapToLong(Long::longValue).max()
                 .orElse(0) : trainable;
-        long gradients = held * FLOAT;
+        long gradients = held * FLOAT * (engine.gradientsPerCropGroup() ? crops.size() : 1);
         int stateBytes = "bfloat16".equals(s.stateDtype()) ? 2 : FLOAT;
         // sharded: the worker with the largest share of whole tensors (OptimizerShards, as the engine assigns them)
         long stateValues = s.optimizerShards() > 1

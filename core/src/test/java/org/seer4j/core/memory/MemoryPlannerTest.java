@@ -28,7 +28,7 @@ class MemoryPlannerTest {
     private static final ModelDefinition TINY = new ModelDefinition(TINY_TRUNK, 2, new HeadSpec(8, List.of(6, 5),
             false), 7, 0);
     /** A profile that adds nothing, so the exact terms stand alone. */
-    private static final EngineMemoryProfile EXACT = new EngineMemoryProfile("exact", 0, false, false, true, 1.0,
+    private static final EngineMemoryProfile EXACT = new EngineMemoryProfile("exact", 0, false, false, false, true, 1.0,
             0.0);
 
     @Test
@@ -70,9 +70,13 @@ class MemoryPlannerTest {
 
         // an engine that updates segment by segment holds the largest segment's gradients: the block's
         // 32 + 16 + 32 + 16 + 288 + 16 + 25 + 64 + 16 = 505 (the stem has 116, the head 124)
-        EngineMemoryProfile perSegment = new EngineMemoryProfile("segments", 0, true, true, true, 1.0, 0.0);
+        EngineMemoryProfile perSegment = new EngineMemoryProfile("segments", 0, true, false, true, true, 1.0, 0.0);
         assertThat(MemoryPlanner.plan(TINY, List.of(new CropGroup(2, 8, 0.5, 1)), s, perSegment).gradientsBytes())
                 .isEqualTo(4L * 505);
+        // one that differentiates the crop groups together holds each group's partial gradients before summing
+        EngineMemoryProfile perGroup = new EngineMemoryProfile("groups", 0, true, true, true, true, 1.0, 0.0);
+        assertThat(MemoryPlanner.plan(TINY, List.of(new CropGroup(2, 8, 0.5, 1), new CropGroup(4, 4, 0.05, 0.14)),
+                s, perGroup).gradientsBytes()).isEqualTo(2 * 4L * 505);
     }
 
     @Test
