@@ -1,0 +1,72 @@
+package org.seer4j.tensorflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.seer4j.core.optim.OptimizerShards;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The in-graph update with sharded optimiser state ({@code backend.shard_optimizer_state}, ZeRO stage 1): only the
+ * owner of a tensor (core {@link OptimizerShards}, the rule the DJL engine and the memory planner follow) holds its
+ * momentum and updates it; the new value then goes from the owner to every other worker by TF's collective
+ * broadcast, and the others assign what they receive.
+ *
+ * <p>The gradient still reaches every worker through the all-reduce of the plain data-parallel step
+ * ({@code CollectiveReduce}: TF 2.18 has no CPU reduce-scatter op, and a reduce-scatter of whole tensors of uneven
+ * sizes would need padding to the largest range); the non-owners discard it, but must run it, or the owner's
+ * all-reduce would wait for them forever. So the saving is memory (the momentum, and LARC's norms are only
+ * computed on the owner), not traffic: each tensor crosses once more, as the broadcast.
+ *
+ * <p>Everything is built per tensor under the control dependencies of {@link BackwardGraph}'s piece-by-piece
+ * order: the receive waits for the same input gradients as the owner's update, so no worker assigns a tensor that
+ * its own backward still reads, and the previous piece's backward waits for the broadcast.
+ */
+final class ShardedUpdateGraph {
+    private final OptimizerShards shards;
+    private final GraphCollective workers;
+
+    ShardedUpdateGraph(OptimizerShards shards, GraphCollective workers) {
+        if (shards.worldSize() != workers.worldSize()) {
+            throw new IllegalArgumentException("shards of " + shards.worldSize() + " workers for a world of "
+                    + workers.worldSize());
+        }
+        this.shards = shards;
+        this.workers = workers;
+    }
+
+    /**
+     * The ops that give every worker {@code v}'s updated value. {@code after} are the ops everything here waits
+     * for; {@code grad} is this worker's copy of the averaged gradient (all-reduced); {@code update} builds the
+     * owner's optimiser step under the given ops.
+     */
+    List<Op> apply(Ops tf, TfVariable v, Operand<TFloat32> grad, List<Operation> after,
+                   Supplier<Op[]> update) {
+        int owner = shards.owner(v.name());
+        Ops gated = tf.withControlDependencyOps(after);
+        List<Op> out = new ArrayList<>();
+        if (owner == workers.rank()) {
+            Op[] updated = update.get();
+            out.addAll(List.of(updated));
+            // a fresh read, after the update (the variable's shared read is the step's snapshot from before it)
+            Operand<TFloat32> value = tf.withControlDependencies(List.of(updated)).readVariableOp(v.handle(),
+                    TFloat32.class);
+            out.add(workers.broadcast(gated, value, TfTensors.shape(v.internalShape()), owner));
+        } else {
+            Operand<TFloat32> received = workers.broadcast(gated, null, TfTensors.shape(v.internalShape()), owner);
+            // the gradient's all-reduce must run here too, though only the owner uses its result
+            List<Operation> deps = new ArrayList<>(after);
+            deps.add(grad.op());
+            out.add(tf.withControlDependencyOps(deps).assignVariableOp(v.handle(), received));
+        }
+        return out;
+    }
+
+    boolean owns(String name) {
+        return shards.owner(name) == workers.rank();
+    }
+}
