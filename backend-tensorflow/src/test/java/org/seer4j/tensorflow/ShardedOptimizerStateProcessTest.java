@@ -80,7 +80,7 @@ class ShardedOptimizerStateProcessTest {
         // the memory plan budgets exactly the largest share any worker holds (float32 momentum)
         MemoryPlanner.Switches switches = new MemoryPlanner.Switches(ShardedStateWorker.BATCH / world, false,
                 "float32", true, 0, 2, world);
-        long planned = MemoryPlanner.plan(ShardedStateWorker.DEF, TinyNets.views().crops(), switches,
+        long planned = MemoryPlanner.plan(ShardedStateWorker.DEF, ShardedStateWorker.VIEWS.crops(), switches,
                 EngineMemoryProfile.of("tensorflow")).optimizerBytes();
         assertThat(planned).isEqualTo(4 * most);
     }
