@@ -17,8 +17,8 @@ import org.tensorflow.types.TFloat32;
  * broadcast, and the others assign what they receive.
  *
  * <p>The gradient still reaches every worker through the all-reduce of the plain data-parallel step
- * ({@code CollectiveReduce}: TF 2.18 has no CPU reduce-scatter op, and a reduce-scatter of whole tensors of uneven
- * sizes would need padding to the largest range); the non-owners discard it, but must run it, or the owner's
+ * ({@code CollectiveReduce}: TF's {@code CollectiveReduceScatterV2} runs only over NCCL, its CPU collective is
+ * undefined, and a reduce-scatter of whole tensors of uneven sizes would need padding to the largest range); the non-owners discard it, but must run it, or the owner's
  * all-reduce would wait for them forever. So the saving is memory (the momentum, and LARC's norms are only
  * computed on the owner), not traffic: each tensor crosses once more, as the broadcast.
  *
