@@ -24,11 +24,16 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Everything is built per tensor under the control dependencies of {@link BackwardGraph}'s piece-by-piece
  * order: the receive waits for the same input gradients as the owner's update, so no worker assigns a tensor that
- * its own backward still reads, and the previous piece's backward waits for the broadcast.
+ * its own backward still reads, and the previous piece's backward waits for the broadcast. The broadcasts also
+ * form one chain, in the order the tensors are built (the same on every worker): each waits for the previous
+ * one, so one tensor's transfer buffers (gRPC messages and the received copy) exist at a time, not a whole
+ * piece's. One instance per training graph: a chain must not reach into another graph's ops.
  */
 final class ShardedUpdateGraph {
     private final OptimizerShards shards;
     private final GraphCollective workers;
+    /** The last broadcast built (the owner's send or the others' assign), which the next one waits for. */
+    private Op last;
 
     ShardedUpdateGraph(OptimizerShards shards, GraphCollective workers) {
         if (shards.worldSize() != workers.worldSize()) {
@@ -47,7 +52,9 @@ final class ShardedUpdateGraph {
     List<Op> apply(Ops tf, TfVariable v, Operand<TFloat32> grad, List<Operation> after,
                    Supplier<Op[]> update) {
         int owner = shards.owner(v.name());
-        Ops gated = tf.withControlDependencyOps(after);
+        List<Operation> chained = new ArrayList<>(after);
+        if (last != null) chained.add(last.op());
+        Ops gated = tf.withControlDependencyOps(chained);
         List<Op> out = new ArrayList<>();
         if (owner == workers.rank()) {
             Op[] updated = update.get();
@@ -59,14 +66,11 @@ final class ShardedUpdateGraph {
         } else {
             Operand<TFloat32> received = workers.broadcast(gated, null, TfTensors.shape(v.internalShape()), owner);
             // the gradient's all-reduce must run here too, though only the owner uses its result
-            List<Operation> deps = new ArrayList<>(after);
+            List<Operation> deps = new ArrayList<>(chained);
             deps.add(grad.op());
             out.add(tf.withControlDependencyOps(deps).assignVariableOp(v.handle(), received));
         }
+        last = out.get(out.size() - 1);
         return out;
-    }
-
-    boolean owns(String name) {
-        return shards.owner(name) == workers.rank();
     }
 }

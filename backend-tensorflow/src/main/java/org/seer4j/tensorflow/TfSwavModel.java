@@ -66,9 +66,8 @@ final class TfSwavModel implements SwavModel {
     private final GraphCollective graphCollective;
     /** The host collective of a data-parallel run; null in one process. */
     private final TfCollective workers;
-    /** Sharded optimiser state (backend.shard_optimizer_state with several workers): owners, and their update. */
+    /** Sharded optimiser state (backend.shard_optimizer_state with several workers): who owns which tensor. */
     private final OptimizerShards shards;
-    private final ShardedUpdateGraph sharded;
     /** Rank 0, sharded: the momentum of the tensors others own, gathered for a checkpoint until the next step. */
     private final Map<String, TFloat32> gathered = new LinkedHashMap<>();
 
@@ -117,10 +116,9 @@ final class TfSwavModel implements SwavModel {
             this.shards = settings.shardOptimizerState() && workers != null && settings.optim() != null
                     ? OptimizerShards.of(vars.trainedVariables().stream().map(TfVariable::name).toList(),
                     vars.trainedVariables().stream().map(TfVariable::size).toList(), workers.worldSize()) : null;
-            this.sharded = shards == null ? null : new ShardedUpdateGraph(shards, graphCollective);
             // a worker reserves momentum only for the tensors it owns
             vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
-                    ? TBfloat16.class : TFloat32.class, name -> sharded == null || sharded.owns(name));
+                    ? TBfloat16.class : TFloat32.class, name -> shards == null || owns(name));
             int localRank = settings.collective() == null ? 0 : settings.collective().localRank();
             s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads(), localRank))
                     // collective ops run only in a session on the worker's TF server
@@ -303,7 +301,8 @@ final class TfSwavModel implements SwavModel {
         if (!training.containsKey(key)) gradientScopes = null;
         return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
                 vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes,
-                graphCollective, sharded, settings.activationCheckpointing()));
+                graphCollective, shards == null ? null : new ShardedUpdateGraph(shards, graphCollective),
+                settings.activationCheckpointing()));
     }
 
     @Override
@@ -416,10 +415,14 @@ final class TfSwavModel implements SwavModel {
 
     /** Sharded: a momentum entry of a tensor another worker owns (its shape is checked by that worker). */
     private boolean keptElsewhere(String key) {
-        if (sharded == null || !key.startsWith(MOMENTUM)) return false;
+        if (shards == null || !key.startsWith(MOMENTUM)) return false;
         String name = key.substring(MOMENTUM.length());
         return vars.byName().containsKey(name) && vars.trainedVariables().contains(vars.variable(name))
-                && !sharded.owns(name);
+                && !owns(name);
+    }
+
+    private boolean owns(String name) {
+        return shards.owner(name) == workers.rank();
     }
 
     /**
@@ -430,7 +433,7 @@ final class TfSwavModel implements SwavModel {
      */
     @Override
     public void gatherTrainingState() {
-        if (sharded == null) return;
+        if (shards == null) return;
         releaseReaders();
         releaseGathered();
         int rank = workers.rank();
