@@ -3,16 +3,11 @@ package org.seer4j.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.seer4j.app.Main;
+import org.seer4j.app.testing.MainRun;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.data.safetensors.SafetensorsFile;
 import org.tensorflow.Result;
@@ -23,30 +18,17 @@ import org.tensorflow.types.TFloat32;
 
 /** {@code seer4j export --format savedmodel} end to end: TF Java serves torchvision's RegNetY fixture outputs. */
 class ExportCommandTest {
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedErr;
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        savedErr = System.err;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(savedErr);
-    }
 
     @Test
     void theExportedSavedModelServesTorchvisionsFeaturesAndLogits() throws Exception {
         Path out = dir.resolve("regnety_tiny");
-        int code = Main.run("export", "--format", "savedmodel", "--arch", "custom", "--depth", "5", "--w0", "24",
-                "--wa", "20", "--wm", "2", "--group-width", "8", "--se-ratio", "0.25", "--stem-width", "16",
-                "--rounding", "torchvision", "--weights", fixture("regnety_tiny.weights.safetensors").toString(),
-                "--output", out.toString());
-        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        MainRun export = MainRun.of("export", "--format", "savedmodel", "--arch", "custom", "--depth", "5",
+                "--w0", "24", "--wa", "20", "--wm", "2", "--group-width", "8", "--se-ratio", "0.25",
+                "--stem-width", "16", "--rounding", "torchvision",
+                "--weights", fixture("regnety_tiny.weights.safetensors").toString(), "--output", out.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
         Map<String, Tensor> io = new SafetensorsFile().read(fixture("regnety_tiny.io.safetensors"));
         Tensor input = io.get("input");
         long[] shape = new long[input.rank()];
@@ -70,21 +52,21 @@ class ExportCommandTest {
     @Test
     void anUnknownFormatIsRefusedAndNothingIsWritten() {
         Path out = dir.resolve("x");
-        int code = Main.run("export", "--format", "onnx", "--arch", "regnet_y_400mf", "--weights",
+        MainRun r = MainRun.of("export", "--format", "onnx", "--arch", "regnet_y_400mf", "--weights",
                 fixture("regnety_tiny.weights.safetensors").toString(), "--output", out.toString());
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--format must be savedmodel");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--format must be savedmodel");
         assertThat(out).doesNotExist();
     }
 
     @Test
     void weightsOfAnotherArchitectureAreRefusedWithAHint() {
         Path out = dir.resolve("y");
-        int code = Main.run("export", "--format", "savedmodel", "--arch", "custom", "--depth", "6", "--w0", "16",
+        MainRun r = MainRun.of("export", "--format", "savedmodel", "--arch", "custom", "--depth", "6", "--w0", "16",
                 "--wa", "16", "--wm", "2", "--group-width", "8", "--stem-width", "16",
                 "--weights", fixture("regnety_tiny.weights.safetensors").toString(), "--output", out.toString());
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("wrong --arch or --rounding?");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("wrong --arch or --rounding?");
         assertThat(out).doesNotExist();
     }
 

@@ -2,20 +2,15 @@ package org.seer4j.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.seer4j.app.Main;
 import org.seer4j.app.TinyConfig;
+import org.seer4j.app.testing.MainRun;
 import org.seer4j.core.port.ImageStream;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.data.image.IdxSource;
@@ -28,30 +23,8 @@ class FinetuneCommandTest {
             train: {seed: 3}
             backend: {name: djl, device: cpu, threads: 1}
             """;
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream savedErr;
-    private PrintStream savedOut;
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        savedErr = System.err;
-        savedOut = System.out;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setErr(savedErr);
-        System.setOut(savedOut);
-    }
-
-    private String errLines() {
-        return err.toString(StandardCharsets.UTF_8).strip();
-    }
 
     private Path config() throws IOException {
         Path c = dir.resolve("tiny.yaml");
@@ -73,11 +46,10 @@ class FinetuneCommandTest {
     @Test
     void aLabelFractionOutsideZeroToOneIsBadInput() throws IOException {
         for (String f : new String[] {"0", "1.5", "-0.1", "NaN"}) {
-            err.reset();
-            int code = Main.run("eval", "--protocol", "finetune", "--random-init", "--config", config().toString(),
+            MainRun r = MainRun.of("eval", "--protocol", "finetune", "--random-init", "--config", config().toString(),
                     "--label-fraction", f, "--finetune-dir", dir.resolve("ft").toString());
-            assertThat(code).as(f).isEqualTo(2);
-            assertThat(errLines()).as(f).startsWith("seer4j: --label-fraction must be in (0, 1], got ")
+            assertThat(r.exitCode()).as(f).isEqualTo(2);
+            assertThat(r.err().strip()).as(f).startsWith("seer4j: --label-fraction must be in (0, 1], got ")
                     .doesNotContain("\n").doesNotContain("Exception");
         }
         assertThat(dir.resolve("ft")).doesNotExist();
@@ -85,11 +57,11 @@ class FinetuneCommandTest {
 
     @Test
     void fineTuningFlagsWithAnotherProtocolAreBadInput() throws IOException {
-        int code = Main.run("eval", "--protocol", "knn", "--random-init", "--config", config().toString(),
+        MainRun r = MainRun.of("eval", "--protocol", "knn", "--random-init", "--config", config().toString(),
                 "--label-fraction", "0.1");
-        assertThat(code).isEqualTo(2);
-        assertThat(errLines()).isEqualTo("seer4j: --label-fraction, --epochs, --lr and the other fine-tuning flags "
-                + "need --protocol finetune");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("seer4j: --label-fraction, --epochs, --lr and the other fine-tuning "
+                + "flags need --protocol finetune");
     }
 
     @Test
@@ -99,21 +71,21 @@ class FinetuneCommandTest {
         b.putInt(0x00000803).putInt(6).putInt(28).putInt(28);
         for (int i = 16; i < b.capacity(); i++) b.put((byte) (i * 7));
         Files.write(images, b.array());
-        int code = Main.run("eval", "--protocol", "finetune", "--random-init", "--config", config().toString(),
+        MainRun r = MainRun.of("eval", "--protocol", "finetune", "--random-init", "--config", config().toString(),
                 "--data", images.toString(), "--epochs", "1", "--batch-size", "2",
                 "--finetune-dir", dir.resolve("ft").toString());
-        assertThat(code).isEqualTo(2);
-        assertThat(errLines()).startsWith("seer4j: ").contains("has no label").contains("labelled data")
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("seer4j: ").contains("has no label").contains("labelled data")
                 .doesNotContain("\n");
     }
 
     @Test
     void aTinyRandomInitFineTuningWritesTheClassifierAndTheAccuracies() throws IOException {
         Path ft = dir.resolve("ft");
-        int code = Main.run("eval", "--protocol", "finetune", "--random-init", "--config", config().toString(),
+        MainRun r = MainRun.of("eval", "--protocol", "finetune", "--random-init", "--config", config().toString(),
                 "--data", "sample", "--label-fraction", "0.02", "--epochs", "1", "--batch-size", "16",
                 "--finetune-dir", ft.toString());
-        assertThat(code).as(errLines()).isZero();
+        assertThat(r.exitCode()).as(r.err().strip()).isZero();
         Map<String, Tensor> classifier = new SafetensorsFile().read(ft.resolve("classifier.safetensors"));
         assertThat(classifier.get("fc.weight").shape()).containsExactly(10, 16);
         assertThat(classifier.get("fc.bias").shape()).containsExactly(10);
@@ -121,6 +93,6 @@ class FinetuneCommandTest {
         String json = Files.readString(ft.resolve("finetune.json"));
         assertThat(json).contains("\"top1\"").contains("\"top5\"")
                 .contains("\"labelled_images\": " + balancedShare(0.02)).contains("\"classes\": 10");
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("fine-tuned top-1");
+        assertThat(r.out()).contains("fine-tuned top-1");
     }
 }

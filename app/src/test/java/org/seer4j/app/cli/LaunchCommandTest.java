@@ -3,77 +3,54 @@ package org.seer4j.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.seer4j.app.Cli;
-import org.seer4j.app.Main;
 import org.seer4j.app.engine.Collectives;
+import org.seer4j.app.testing.MainRun;
 import org.seer4j.core.port.Collective;
 
 class LaunchCommandTest {
 
-    private static String[] run(String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setErr(oldErr);
-        }
-        return new String[] {Integer.toString(code), err.toString(StandardCharsets.UTF_8)};
-    }
-
     @Test
     void aWorldOfNoWorkersIsAUsageError() {
-        String[] r = run("launch", "--nproc", "0", "bench");
-        assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
-        assertThat(r[1]).contains("--nproc-per-node must be >= 1, got 0");
+        MainRun r = MainRun.of("launch", "--nproc", "0", "bench");
+        assertThat(r.exitCode()).isEqualTo(Cli.USAGE_ERROR);
+        assertThat(r.err()).contains("--nproc-per-node must be >= 1, got 0");
     }
 
     @Test
     void portsBeyondTheRangeAreAUsageError() {
-        String[] r = run("launch", "--nproc", "4", "--master-port", "70000", "bench");
-        assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
-        assertThat(r[1]).contains("--master-port must be 1..65535, got 70000");
+        MainRun r = MainRun.of("launch", "--nproc", "4", "--master-port", "70000", "bench");
+        assertThat(r.exitCode()).isEqualTo(Cli.USAGE_ERROR);
+        assertThat(r.err()).contains("--master-port must be 1..65535, got 70000");
     }
 
     @Test
     void severalNodesWithoutANodeRankOrMasterAreAUsageError() {
-        String[] r = run("launch", "--nnodes", "2", "--nproc-per-node", "1", "--master-addr", "h", "bench");
-        assertThat(r[0]).isEqualTo(Integer.toString(Cli.USAGE_ERROR));
-        assertThat(r[1]).contains("--nnodes 2 needs --node-rank");
-        r = run("launch", "--nnodes", "2", "--node-rank", "1", "--nproc-per-node", "1", "bench");
-        assertThat(r[1]).contains("--nnodes 2 needs --master-addr");
+        MainRun r = MainRun.of("launch", "--nnodes", "2", "--nproc-per-node", "1", "--master-addr", "h", "bench");
+        assertThat(r.exitCode()).isEqualTo(Cli.USAGE_ERROR);
+        assertThat(r.err()).contains("--nnodes 2 needs --node-rank");
+        r = MainRun.of("launch", "--nnodes", "2", "--node-rank", "1", "--nproc-per-node", "1", "bench");
+        assertThat(r.err()).contains("--nnodes 2 needs --master-addr");
     }
 
     @Test
     void launchDoesNotLaunchItself() {
-        String[] r = run("launch", "--nproc", "2", "launch", "--nproc", "2", "bench");
-        assertThat(r[1]).contains("launch cannot launch itself");
+        MainRun r = MainRun.of("launch", "--nproc", "2", "launch", "--nproc", "2", "bench");
+        assertThat(r.err()).contains("launch cannot launch itself");
     }
 
     @Test
     void tensorflowsNativeLogLinesBecomeRecordsOnlyTheWarningsOfWhichShow() {
-        PrintStream oldOut = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String[] r;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            r = run("launch", "--nproc", "1", "--main-class", NativeChatterWorker.class.getName(), "--", "x");
-        } finally {
-            System.setOut(oldOut);
-        }
-        String console = out.toString(StandardCharsets.UTF_8) + r[1];
-        assertThat(r[0]).isEqualTo("0");
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("[rank 0] the worker's own line");
+        MainRun r = MainRun.of("launch", "--nproc", "1", "--main-class", NativeChatterWorker.class.getName(),
+                "--", "x");
+        String console = r.out() + r.err();
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("[rank 0] the worker's own line");
         assertThat(console).doesNotContain("absl::InitializeLog").doesNotContain("grpc_server_lib");
-        assertThat(r[1]).containsPattern("\\d\\d:\\d\\d:\\d\\d WARN org.tensorflow.native: \\[rank 0] W0000 "
+        assertThat(r.err()).containsPattern("\\d\\d:\\d\\d:\\d\\d WARN org.tensorflow.native: \\[rank 0] W0000 "
                 + "00:00:1796100481.000001   23280 some_pass.cc:12] something to look at");
     }
 

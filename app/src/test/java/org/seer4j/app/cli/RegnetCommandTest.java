@@ -4,37 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.seer4j.app.Main;
+import org.seer4j.app.testing.MainRun;
 
 class RegnetCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -45,9 +22,10 @@ class RegnetCommandTest {
             """)
     void jsonForATorchvisionPresetWithItsClassifierMatchesTorchvision(String name, String widths, String depths,
                                                                       long params, long macs) throws Exception {
-        assertThat(Main.run("regnet", "--preset", name, "--classes", "1000", "--json")).isZero();
+        MainRun r = MainRun.of("regnet", "--preset", name, "--classes", "1000", "--json");
+        assertThat(r.exitCode()).isZero();
 
-        JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(ints(j.get("widths"))).isEqualTo(ints(widths));
         assertThat(ints(j.get("depths"))).isEqualTo(ints(depths));
         assertThat(j.get("params").asLong()).isEqualTo(params);
@@ -56,9 +34,10 @@ class RegnetCommandTest {
 
     @Test
     void jsonDefaultsToTheTrunkAt224AndReportsGroupWidths() throws Exception {
-        assertThat(Main.run("regnet", "--preset", "regnet_y_64gf", "--json")).isZero();
+        MainRun r = MainRun.of("regnet", "--preset", "regnet_y_64gf", "--json");
+        assertThat(r.exitCode()).isZero();
 
-        JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(ints(j.get("widths"))).containsExactly(328, 984, 1968, 4920);
         assertThat(ints(j.get("groupWidths"))).containsExactly(328, 328, 328, 328);
         assertThat(Math.round(j.get("params").asLong() / 1e4)).isEqualTo(27_646L); // 276.46M, SEER's trunk
@@ -68,19 +47,21 @@ class RegnetCommandTest {
 
     @Test
     void roundingOverrideTurnsTheTorchvisionWidthsIntoPycls() throws Exception {
-        assertThat(Main.run("regnet", "--preset", "regnet_x_400mf", "--rounding", "pycls", "--json")).isZero();
+        MainRun r = MainRun.of("regnet", "--preset", "regnet_x_400mf", "--rounding", "pycls", "--json");
+        assertThat(r.exitCode()).isZero();
 
-        assertThat(ints(new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get("widths")))
+        assertThat(ints(new ObjectMapper().readTree(r.out()).get("widths")))
                 .containsExactly(32, 64, 160, 384);
     }
 
     @Test
     void aCustomDesignPointIsDescribed() throws Exception {
         // RegNetX-200MF by hand: widths 24, 56, 152, 368 with depths 1, 1, 4, 7.
-        assertThat(Main.run("regnet", "--depth", "13", "--w0", "24", "--wa", "36.44", "--wm", "2.49",
-                "--group-width", "8", "--classes", "1000", "--json")).isZero();
+        MainRun r = MainRun.of("regnet", "--depth", "13", "--w0", "24", "--wa", "36.44", "--wm", "2.49",
+                "--group-width", "8", "--classes", "1000", "--json");
+        assertThat(r.exitCode()).isZero();
 
-        JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(ints(j.get("widths"))).containsExactly(24, 56, 152, 368);
         assertThat(ints(j.get("depths"))).containsExactly(1, 1, 4, 7);
         assertThat(Math.round(j.get("params").asLong() / 1e4)).isEqualTo(268L); // pycls: 2.68M
@@ -88,9 +69,10 @@ class RegnetCommandTest {
 
     @Test
     void theTableShowsEveryStageAndTheTotals() {
-        assertThat(Main.run("regnet", "--preset", "regnet_y_400mf", "--classes", "1000")).isZero();
+        MainRun r = MainRun.of("regnet", "--preset", "regnet_y_400mf", "--classes", "1000");
+        assertThat(r.exitCode()).isZero();
 
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = r.out();
         assertThat(text).contains("group width").contains("groups").contains("stride");
         assertThat(text).containsPattern("(?m)^\\s+4\\s+440\\s+6\\s+8\\s+55\\s+2$");
         assertThat(text).contains("4,344,144 parameters").contains("401,842,848 MACs");
@@ -98,42 +80,48 @@ class RegnetCommandTest {
 
     @Test
     void theListHasEveryPresetWithItsSize() {
-        assertThat(Main.run("regnet", "--list")).isZero();
+        MainRun r = MainRun.of("regnet", "--list");
+        assertThat(r.exitCode()).isZero();
 
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = r.out();
         assertThat(text).contains("regnetx_200mf", "regnet_y_128gf", "seer_regnet_y_10b");
         assertThat(text).containsPattern("regnet_y_64gf\\s+pycls\\s+276\\.46");
     }
 
     @Test
     void aMistypedPresetExitsTwoWithASuggestion() {
-        assertThat(Main.run("regnet", "--preset", "regnet_y_400m")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("did you mean 'regnet_y_400mf'");
+        MainRun r = MainRun.of("regnet", "--preset", "regnet_y_400m");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("did you mean 'regnet_y_400mf'");
     }
 
     @Test
     void aBadDesignPointExitsTwoNamingWhatIsWrong() {
-        assertThat(Main.run("regnet", "--depth", "13", "--w0", "24", "--wa", "36.44", "--wm", "1",
-                "--group-width", "8")).isEqualTo(2);
-        assertThat(Main.run("regnet", "--depth", "13", "--w0", "20", "--wa", "36.44", "--wm", "2.49",
-                "--group-width", "8")).isEqualTo(2);
-        String e = err.toString(StandardCharsets.UTF_8);
+        MainRun wm = MainRun.of("regnet", "--depth", "13", "--w0", "24", "--wa", "36.44", "--wm", "1",
+                "--group-width", "8");
+        MainRun w0 = MainRun.of("regnet", "--depth", "13", "--w0", "20", "--wa", "36.44", "--wm", "2.49",
+                "--group-width", "8");
+        assertThat(wm.exitCode()).isEqualTo(2);
+        assertThat(w0.exitCode()).isEqualTo(2);
+        String e = wm.err() + w0.err();
         assertThat(e).contains("wm must be > 1").contains("w0 must be a positive multiple of 8");
     }
 
     @Test
     void aMissingRequiredOptionExitsTwoListingIt() {
-        assertThat(Main.run("regnet", "--w0", "24", "--wa", "3", "--wm", "2")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--depth").contains("--group-width");
+        MainRun r = MainRun.of("regnet", "--w0", "24", "--wa", "3", "--wm", "2");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--depth").contains("--group-width");
     }
 
     @Test
     void otherBadOptionsExitTwo() {
-        assertThat(Main.run("regnet", "--preset", "regnet_y_400mf", "--rounding", "timm")).isEqualTo(2);
-        assertThat(Main.run("regnet", "--preset", "regnet_y_400mf", "--stem-stride", "3")).isEqualTo(2);
-        assertThat(Main.run("regnet", "--preset", "regnet_y_400mf", "--resolution", "abc")).isEqualTo(2);
-        assertThat(Main.run("regnet", "--preset", "regnet_y_400mf", "--depth", "3")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("Exception");
+        String[][] bad = {{"--rounding", "timm"}, {"--stem-stride", "3"}, {"--resolution", "abc"}, {"--depth", "3"}};
+        for (String[] option : bad) {
+            MainRun r = MainRun.of("regnet", "--preset", "regnet_y_400mf", option[0], option[1]);
+            assertThat(r.exitCode()).as(option[0]).isEqualTo(2);
+            assertThat(r.err()).as(option[0]).doesNotContain("Exception");
+        }
     }
 
     private static List<Integer> ints(JsonNode array) {

@@ -3,22 +3,17 @@ package org.seer4j.app.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.seer4j.app.Main;
+import org.seer4j.app.testing.MainRun;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.data.json.Json;
 import org.seer4j.data.safetensors.SafetensorsFile;
@@ -33,26 +28,8 @@ class ImportedCheckpointsTest {
     private static final double RELATIVE = 1e-4;
     private static final List<String> FIXTURES = List.of("tv_regnety.pth", "tv_regnetx.pth", "tv_regnety_legacy.pth",
             "tv_regnety_f16.pth", "tv_regnety_bf16.pth", "vissl_regnety.torch");
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
-    private PrintStream savedErr;
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void capture() {
-        savedOut = System.out;
-        savedErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(savedOut);
-        System.setErr(savedErr);
-    }
 
     /** Every file in DJL; the RegNetY, RegNetX and VISSL files in TensorFlow too (storage formats are engine-blind). */
     static Stream<Arguments> cases() {
@@ -68,9 +45,9 @@ class ImportedCheckpointsTest {
         String stem = fixture.substring(0, fixture.indexOf('.'));
         Path expectedFile = fixture(stem + ".expected.safetensors");
         Path imported = dir.resolve(stem + ".safetensors");
-        run("import", fixture(fixture).toString(), "--output", imported.toString(), "--json");
+        MainRun imports = run("import", fixture(fixture).toString(), "--output", imported.toString(), "--json");
         @SuppressWarnings("unchecked")
-        Map<String, Object> report = (Map<String, Object>) Json.parse(out.toString(StandardCharsets.UTF_8).trim());
+        Map<String, Object> report = (Map<String, Object>) Json.parse(imports.out().trim());
         Map<String, String> meta = new SafetensorsFile().metadata(expectedFile);
         assertThat(ints(report.get("widths"))).isEqualTo(ints(Json.parse(meta.get("widths"))));
         assertThat(ints(report.get("depths"))).isEqualTo(ints(Json.parse(meta.get("depths"))));
@@ -95,10 +72,11 @@ class ImportedCheckpointsTest {
         assertPooledMatches(features, expectedFile);
     }
 
-    private void run(String... args) {
-        out.reset();
-        int code = Main.run(args);
-        assertThat(code).as(String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8)).isZero();
+    /** Runs a command that must succeed. */
+    private static MainRun run(String... args) {
+        MainRun r = MainRun.of(args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isZero();
+        return r;
     }
 
     /** Element-wise within 1e-4 of the expected value, relative to the larger of it and a tenth of the largest. */

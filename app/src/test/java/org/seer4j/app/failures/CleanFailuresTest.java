@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Module;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.seer4j.app.Main;
 import org.seer4j.app.TinyConfig;
 import org.seer4j.app.engine.Engines;
+import org.seer4j.app.testing.MainRun;
 import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.port.Engine;
 import org.seer4j.core.port.EngineSettings;
@@ -38,33 +36,14 @@ class CleanFailuresTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-        /** The last line on standard error: the command's closing message. */
-        String lastErrLine() {
-            List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
-
-        void hasNoStackTrace() {
-            assertThat(out + err).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Error:");
-        }
+    /** The last line on standard error: the command's closing message. */
+    private static String lastErrLine(MainRun r) {
+        List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static void assertNoStackTrace(MainRun r) {
+        assertThat(r.out() + r.err()).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Error:");
     }
 
     private Path config(String yaml) throws Exception {
@@ -82,12 +61,12 @@ class CleanFailuresTest {
         }
         Files.writeString(images.resolve("notes.png"), "not an image");
         Path run = dir.resolve("run");
-        Result r = run("pretrain", "--config", config(TINY).toString(), "--set", "data.source=folder",
+        MainRun r = MainRun.of("pretrain", "--config", config(TINY).toString(), "--set", "data.source=folder",
                 "--set", "data.path=" + images, "--out", run.toString());
-        assertThat(r.code()).as(r.err()).isEqualTo(2);
-        assertThat(r.lastErrLine()).isEqualTo("seer4j: folder " + images
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        assertThat(lastErrLine(r)).isEqualTo("seer4j: folder " + images
                 + " has 3 readable images, fewer than one batch of 8 (skipped: {not_an_image=1})");
-        r.hasNoStackTrace();
+        assertNoStackTrace(r);
         // the trace is in the run's log for whoever needs it
         assertThat(Files.readString(run.resolve("log.txt")))
                 .contains("fewer than one batch of 8").contains("at org.seer4j.data.views.PipelineStream");
@@ -98,11 +77,11 @@ class CleanFailuresTest {
         Supplier<Module> real = Engines.replace("tensorflow", () -> b -> b.bind(Engine.class)
                 .toInstance(new HeapHungryEngine()));
         try {
-            Result r = run("pretrain", "--config", config(TINY).toString(), "--set", "backend.name=tensorflow",
+            MainRun r = MainRun.of("pretrain", "--config", config(TINY).toString(), "--set", "backend.name=tensorflow",
                     "--out", dir.resolve("run").toString());
-            assertThat(r.code()).as(r.err()).isEqualTo(1);
+            assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
             double gib = Runtime.getRuntime().maxMemory() / (1024.0 * 1024 * 1024);
-            assertThat(r.lastErrLine()).isEqualTo(String.format(java.util.Locale.ROOT,
+            assertThat(lastErrLine(r)).isEqualTo(String.format(java.util.Locale.ROOT,
                     "seer4j: out of Java heap memory (Java heap space; the JVM may use %.1f GiB): give it more with "
                             + "SEER4J_JAVA_OPTS=-Xmx<size>, or lower train.batch_size or the model size", gib));
             assertThat(r.out() + r.err()).doesNotContain("\tat ");
@@ -118,12 +97,12 @@ class CleanFailuresTest {
         Supplier<Module> real = Engines.replace("tensorflow", () -> b -> b.bind(Engine.class)
                 .toInstance(new HeapHungryEngine()));
         try {
-            Result r = run("pretrain", "-v", "--config", config(TINY).toString(), "--set", "backend.name=tensorflow",
-                    "--out", dir.resolve("run").toString());
-            assertThat(r.code()).isEqualTo(1);
+            MainRun r = MainRun.of("pretrain", "-v", "--config", config(TINY).toString(),
+                    "--set", "backend.name=tensorflow", "--out", dir.resolve("run").toString());
+            assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.err()).contains("java.lang.OutOfMemoryError: Java heap space")
                     .contains("\tat " + HeapHungryEngine.class.getName());
-            assertThat(r.lastErrLine()).startsWith("seer4j: out of Java heap memory");
+            assertThat(lastErrLine(r)).startsWith("seer4j: out of Java heap memory");
         } finally {
             Engines.replace("tensorflow", real);
         }
@@ -131,24 +110,24 @@ class CleanFailuresTest {
 
     @Test
     void aWorkerFailingUnderLaunchEndsTheJobWithOneLineNamingItsRank() throws Exception {
-        Result r = run("launch", "--nproc=2", "--master-port=" + freePort(), "--grace=1",
+        MainRun r = MainRun.of("launch", "--nproc=2", "--master-port=" + freePort(), "--grace=1",
                 "--main-class=" + FailingWorker.class.getName(), "--", "step");
-        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
-        assertThat(r.lastErrLine()).isEqualTo("seer4j: rank 1 failed (exit code 1): " + FailingWorker.MESSAGE
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(lastErrLine(r)).isEqualTo("seer4j: rank 1 failed (exit code 1): " + FailingWorker.MESSAGE
                 + " (stack trace: --verbose or the run folder's logs/rank-1.log); rerun the same command to resume from the"
                 + " last checkpoint");
-        r.hasNoStackTrace();
+        assertNoStackTrace(r);
     }
 
     @Test
     void aBadConfigurationUnderLaunchIsBadInputNamingTheRank() throws Exception {
         Path missing = dir.resolve("missing.yaml");
-        Result r = run("launch", "--nproc=2", "--master-port=" + freePort(), "--grace=20", "pretrain", "--config",
-                missing.toString());
-        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
-        assertThat(r.lastErrLine()).matches("seer4j: rank [01] failed \\(exit code 2\\): .*"
+        MainRun r = MainRun.of("launch", "--nproc=2", "--master-port=" + freePort(), "--grace=20", "pretrain",
+                "--config", missing.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(lastErrLine(r)).matches("seer4j: rank [01] failed \\(exit code 2\\): .*"
                 + java.util.regex.Pattern.quote(missing.toString()) + ".*");
-        r.hasNoStackTrace();
+        assertNoStackTrace(r);
     }
 
     private static int freePort() throws Exception {
