@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.TensorFlow;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
@@ -74,6 +76,30 @@ final class GraphCollective {
         Operand<TFloat32> oneHot = tf.constant(slot);
         Operand<TFloat32> rows = allReduceSum(tf, tf.math.mul(oneHot, tf.expandDims(x, tf.constant(0))));
         return tf.sum(tf.math.mul(rows, oneHot), tf.constant(0));
+    }
+
+    /**
+     * {@code root}'s value of a float32 tensor of {@code shape} on every worker (TF's {@code
+     * CollectiveBcastSend}/{@code Recv}: the root sends {@code value}, the others receive, so {@code value} is only
+     * used on the root and may be null elsewhere). Bit for bit: nothing is summed. The receive has no data input;
+     * build it under the control dependencies that say when it may run.
+     */
+    Operand<TFloat32> broadcast(Ops tf, Operand<TFloat32> value, Shape shape, int root) {
+        var builder = tf.scope().env().opBuilder(rank == root ? "CollectiveBcastSend" : "CollectiveBcastRecv",
+                tf.scope().makeOpName(rank == root ? "CollectiveBcastSend" : "CollectiveBcastRecv"), tf.scope());
+        if (rank == root) {
+            builder.addInput(value.asOutput());
+        } else {
+            builder.setAttr("T", DataType.DT_FLOAT);
+        }
+        GraphOperation op = (GraphOperation) builder
+                .setAttr("group_size", (long) worldSize)
+                .setAttr("group_key", 1L)
+                .setAttr("instance_key", (long) NEXT_KEY.getAndIncrement())
+                .setAttr("shape", shape)
+                .setAttr("timeout_seconds", timeoutSeconds)
+                .build();
+        return op.output(0);
     }
 
     @SuppressWarnings("unchecked")

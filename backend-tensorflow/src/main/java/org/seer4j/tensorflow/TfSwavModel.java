@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.seer4j.core.distributed.Replicas;
 import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.optim.OptimizerShards;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.Features;
 import org.seer4j.core.port.LossAndGradients;
@@ -63,6 +64,12 @@ final class TfSwavModel implements SwavModel {
     private final List<EmbeddingQueue> queues = new ArrayList<>();
     /** In-graph all-reduce for data-parallel steps; null in one process. */
     private final GraphCollective graphCollective;
+    /** The host collective of a data-parallel run; null in one process. */
+    private final TfCollective workers;
+    /** Sharded optimiser state (backend.shard_optimizer_state with several workers): who owns which tensor. */
+    private final OptimizerShards shards;
+    /** Rank 0, sharded: the momentum of the tensors others own, gathered for a checkpoint until the next step. */
+    private final Map<String, TFloat32> gathered = new LinkedHashMap<>();
 
     TfSwavModel(ModelDefinition def, EngineSettings settings, GroupedConv groupedConv, Map<String, Tensor> initial) {
         this(def, settings, groupedConv, TensorReader.of(initial));
@@ -78,12 +85,8 @@ final class TfSwavModel implements SwavModel {
                         .getName() + " for " + settings.collective().worldSize() + " workers");
             }
             workers = tc;
-            if (settings.shardOptimizerState()) {
-                throw new org.seer4j.core.config.ConfigException("backend.shard_optimizer_state", "the TensorFlow "
-                        + "engine keeps the whole optimiser state on every worker (its update runs in the training "
-                        + "graph); use backend.name: djl for sharded state, or set it to false");
-            }
         }
+        this.workers = workers;
         int bnGroup = settings.syncBnWorkers();
         this.graphCollective = workers == null ? null
                 : new GraphCollective(workers.rank(), workers.worldSize(), workers.timeout().toMillis() / 1000f,
@@ -109,8 +112,13 @@ final class TfSwavModel implements SwavModel {
                 RegNetGraph.scores(ti, RegNetGraph.l2Normalize(ti, net.head(ti, inferPooled, false, none)),
                         net.prototypes());
             }
+            // sharded optimiser state: owners by the core's rule, from the trained tensors' names and sizes
+            this.shards = settings.shardOptimizerState() && workers != null && settings.optim() != null
+                    ? OptimizerShards.of(vars.trainedVariables().stream().map(TfVariable::name).toList(),
+                    vars.trainedVariables().stream().map(TfVariable::size).toList(), workers.worldSize()) : null;
+            // a worker reserves momentum only for the tensors it owns
             vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
-                    ? TBfloat16.class : TFloat32.class);
+                    ? TBfloat16.class : TFloat32.class, name -> shards == null || owns(name));
             int localRank = settings.collective() == null ? 0 : settings.collective().localRank();
             s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads(), localRank))
                     // collective ops run only in a session on the worker's TF server
@@ -183,6 +191,7 @@ final class TfSwavModel implements SwavModel {
     /** One step; with {@code trace} non-null the run is traced and its metadata stored there. */
     private StepResult run(MultiCropBatch batch, StepPlan plan, RunMetadata[] trace) {
         releaseReaders();
+        releaseGathered();
         long t0 = System.nanoTime();
         TrainingGraph g = trainingGraph(batch);
         boolean fill = !queues.isEmpty() && settings.queue().fills(plan.iteration());
@@ -292,7 +301,8 @@ final class TfSwavModel implements SwavModel {
         if (!training.containsKey(key)) gradientScopes = null;
         return training.computeIfAbsent(key, k -> new TrainingGraph(graph, tf, "train" + training.size(), net,
                 vars, update, settings.swav(), settings.views().assignCrops(), batch.batchSize(), shapes,
-                graphCollective, settings.activationCheckpointing()));
+                graphCollective, shards == null ? null : new ShardedUpdateGraph(shards, graphCollective),
+                settings.activationCheckpointing()));
     }
 
     @Override
@@ -334,7 +344,10 @@ final class TfSwavModel implements SwavModel {
         VariableStore.load(session, vars.byName(), weights);
     }
 
-    /** Momentum buffers as a chunked view of the session, then the (small) queues from the heap. */
+    /**
+     * Momentum buffers as a chunked view of the session (sharded: this worker's, and on rank 0 after
+     * {@link #gatherTrainingState()} the others' too, in the model's order), then the (small) queues from the heap.
+     */
     @Override
     public TensorReader trainingStateReader() {
         releaseReaders();
@@ -343,7 +356,12 @@ final class TfSwavModel implements SwavModel {
         Map<String, Tensor> queueState = new LinkedHashMap<>();
         for (int i = 0; i < queues.size(); i++) queueState.put(QUEUE + i, queues.get(i).contents());
         TensorReader queueReader = TensorReader.of(queueState);
-        List<TensorInfo> infos = new ArrayList<>(momentum.tensors());
+        List<TensorInfo> infos = new ArrayList<>();
+        for (TfVariable v : vars.trainedVariables()) {
+            if (vars.momentumOf(v) != null || gathered.containsKey(v.name())) {
+                infos.add(TensorInfo.of(MOMENTUM + v.name(), v.interchangeShape()));
+            }
+        }
         infos.addAll(queueReader.tensors());
         return new TensorReader() {
             @Override
@@ -353,12 +371,23 @@ final class TfSwavModel implements SwavModel {
 
             @Override
             public void read(String name, long offset, java.nio.FloatBuffer into) {
-                (name.startsWith(QUEUE) ? queueReader : momentum).read(name, offset, into);
+                TFloat32 held = name.startsWith(MOMENTUM) ? gathered.get(name.substring(MOMENTUM.length())) : null;
+                if (held != null) {
+                    TensorReader.checkRange(info(name).orElseThrow(), offset, into.remaining());
+                    float[] chunk = new float[into.remaining()];
+                    held.asRawTensor().data().asFloats().offset(offset).read(chunk);
+                    into.put(chunk);
+                } else {
+                    (name.startsWith(QUEUE) ? queueReader : momentum).read(name, offset, into);
+                }
             }
         };
     }
 
-    /** Momentum chunk by chunk into the session; the queues (small) through the map path. */
+    /**
+     * Momentum chunk by chunk into the session; the queues (small) through the map path. Sharded, a worker loads
+     * only the tensors it owns (a checkpoint holds every tensor's momentum, whatever the workers that wrote it).
+     */
     @Override
     public void loadTrainingState(TensorReader state) {
         releaseReaders();
@@ -366,7 +395,7 @@ final class TfSwavModel implements SwavModel {
         List<TensorInfo> momentum = new ArrayList<>();
         for (TensorInfo t : state.tensors()) {
             if (t.name().startsWith(QUEUE)) queueState.put(t.name(), state.readTensor(t.name()));
-            else momentum.add(t);
+            else if (!keptElsewhere(t.name())) momentum.add(t);
         }
         if (!queueState.isEmpty()) loadTrainingState(queueState);
         Map<String, TfVariable> byPrefixedName = new LinkedHashMap<>();
@@ -384,6 +413,59 @@ final class TfSwavModel implements SwavModel {
         });
     }
 
+    /** Sharded: a momentum entry of a tensor another worker owns (its shape is checked by that worker). */
+    private boolean keptElsewhere(String key) {
+        if (shards == null || !key.startsWith(MOMENTUM)) return false;
+        String name = key.substring(MOMENTUM.length());
+        return vars.byName().containsKey(name) && vars.trainedVariables().contains(vars.variable(name))
+                && !owns(name);
+    }
+
+    private boolean owns(String name) {
+        return shards.owner(name) == workers.rank();
+    }
+
+    /**
+     * Sharded state, on every worker before rank 0 writes a checkpoint: each owner broadcasts the momentum of its
+     * tensors (host collective, one tensor at a time) and rank 0 keeps the others' in native tensors until the next
+     * step, so the checkpoint holds the whole state, the same as an unsharded run's, and resumes under any number
+     * of workers, sharded or not. Rank 0 briefly holds the whole momentum.
+     */
+    @Override
+    public void gatherTrainingState() {
+        if (shards == null) return;
+        releaseReaders();
+        releaseGathered();
+        int rank = workers.rank();
+        // grouped fetches of this worker's buffers (one session signature per group, not per tensor)
+        VariableReader own = new VariableReader(session, vars.momentumBuffers(), "");
+        try {
+            for (TfVariable v : vars.trainedVariables()) {
+                int owner = shards.owner(v.name());
+                float[] values = new float[Math.toIntExact(v.size())];
+                if (owner == rank) own.read(v.name(), 0, java.nio.FloatBuffer.wrap(values));
+                workers.broadcast(values, owner);
+                if (rank == 0 && owner != 0) {
+                    TFloat32 t = TFloat32.tensorOf(TfTensors.shape(v.interchangeShape()));
+                    t.asRawTensor().data().asFloats().write(values);
+                    gathered.put(v.name(), t);
+                }
+            }
+        } finally {
+            own.release();
+        }
+    }
+
+    private void releaseGathered() {
+        gathered.values().forEach(TFloat32::close);
+        gathered.clear();
+    }
+
+    /** Optimiser state values this worker holds in its variables (sharded: its share only). */
+    long momentumValues() {
+        return vars.momentumBuffers().stream().mapToLong(TfVariable::size).sum();
+    }
+
     /** Views handed out earlier hold a fetched tensor; a change of the model ends them. */
     private void releaseReaders() {
         readers.forEach(VariableReader::release);
@@ -392,7 +474,19 @@ final class TfSwavModel implements SwavModel {
 
     @Override
     public Map<String, Tensor> trainingState() {
-        Map<String, Tensor> state = VariableStore.read(session, vars.momentumBuffers(), MOMENTUM);
+        Map<String, Tensor> own = VariableStore.read(session, vars.momentumBuffers(), MOMENTUM);
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (TfVariable v : vars.trainedVariables()) {
+            String key = MOMENTUM + v.name();
+            TFloat32 held = gathered.get(v.name());
+            if (own.containsKey(key)) {
+                state.put(key, own.get(key));
+            } else if (held != null) {
+                float[] values = new float[Math.toIntExact(v.size())];
+                held.asRawTensor().data().asFloats().read(values);
+                state.put(key, Tensor.of(values, v.interchangeShape()));
+            }
+        }
         for (int i = 0; i < queues.size(); i++) state.put(QUEUE + i, queues.get(i).contents());
         return state;
     }
@@ -402,7 +496,9 @@ final class TfSwavModel implements SwavModel {
         Map<String, Tensor> momentum = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             if (e.getKey().startsWith(MOMENTUM)) {
-                momentum.put(e.getKey().substring(MOMENTUM.length()), e.getValue());
+                if (!keptElsewhere(e.getKey())) {
+                    momentum.put(e.getKey().substring(MOMENTUM.length()), e.getValue());
+                }
             } else if (e.getKey().startsWith(QUEUE)) {
                 int i = queueIndex(e.getKey());
                 Tensor t = e.getValue();
@@ -436,6 +532,7 @@ final class TfSwavModel implements SwavModel {
     @Override
     public void close() {
         releaseReaders();
+        releaseGathered();
         session.close();
         graph.close();
     }

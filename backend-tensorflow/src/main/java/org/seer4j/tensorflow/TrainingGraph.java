@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.seer4j.core.config.SwavConfig;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -45,6 +46,8 @@ final class TrainingGraph {
     private final VariableStore vars;
     private final UpdateGraph update;
     private final GraphCollective workers;
+    /** Sharded optimiser state: who updates which tensor; null when every worker updates everything. */
+    private final ShardedUpdateGraph sharded;
     private final boolean checkpointing;
     private final Operand<TFloat32> localLoss;
     private final Operand<TFloat32> protos;
@@ -62,7 +65,7 @@ final class TrainingGraph {
 
     TrainingGraph(Graph graph, Ops root, String name, RegNetGraph net, VariableStore vars, UpdateGraph update,
                   SwavConfig swav, List<Integer> assignCrops, int batch, List<int[]> groupShapes,
-                  GraphCollective workers, boolean checkpointing) {
+                  GraphCollective workers, ShardedUpdateGraph sharded, boolean checkpointing) {
         this.graph = graph;
         this.tf = root.withSubScope(name);
         this.name = name;
@@ -70,6 +73,7 @@ final class TrainingGraph {
         this.vars = vars;
         this.update = update;
         this.workers = workers;
+        this.sharded = sharded;
         this.checkpointing = checkpointing;
         int embedding = net.definition().head().outWidth();
         int k = net.definition().prototypes();
@@ -161,14 +165,18 @@ final class TrainingGraph {
             BackwardGraph b = backward("step", (v, grad, after) -> {
                 List<Operation> deps = new ArrayList<>(after);
                 deps.add(finite.op());
-                return List.of(update.apply(tu.withControlDependencyOps(deps), v, vars.momentumOf(v), v.read(),
-                        grad, lr, false));
+                Ops td = tu.withControlDependencyOps(deps);
+                Supplier<Op[]> own = () -> update.apply(td, v, vars.momentumOf(v), v.read(), grad, lr, false);
+                return sharded == null ? List.of(own.get()) : sharded.apply(tu, v, grad, deps, own);
             });
             Ops tp = tu.withControlDependencies(List.of(finite));
             @SuppressWarnings("unchecked")
             Operand<TFloat32> protoGrad = (Operand<TFloat32>) b.gradients.get(protoVar);
             List<Op> with = new ArrayList<>(b.updates);
-            with.addAll(List.of(update.apply(tp, protoVar, vars.momentumOf(protoVar), protos, protoGrad, lr, true)));
+            Supplier<Op[]> own = () -> update.apply(tp, protoVar, vars.momentumOf(protoVar), protos, protoGrad, lr,
+                    true);
+            with.addAll(sharded == null ? List.of(own.get())
+                    : sharded.apply(tu, protoVar, protoGrad, List.of(finite.op()), own));
             List<Op> frozen = new ArrayList<>(b.updates);
             frozen.add(tp.assignVariableOp(protoVar.handle(), protos));
             updatesWithPrototypes = with;

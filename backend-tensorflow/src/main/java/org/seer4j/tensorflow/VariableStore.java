@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.nio.FloatBuffer;
 import org.seer4j.core.tensor.Tensor;
 import org.seer4j.core.tensor.TensorInfo;
@@ -87,18 +88,25 @@ final class VariableStore implements WeightSource {
     /**
      * Creates one zero-initialised momentum buffer per variable SwAV trains (not the classifier, which only
      * evaluation trains), stored as {@code storage} (float32, or bfloat16 for half the memory); call once the
-     * model is declared.
+     * model is declared. {@code kept} selects the variables whose buffer this worker holds (sharded optimiser
+     * state: the ones it owns); the others get none, so their memory is not reserved.
      */
-    void declareMomentum(Class<? extends TType> storage) {
+    void declareMomentum(Class<? extends TType> storage, Predicate<String> kept) {
         Ops m = tf.withSubScope("momentum");
-        for (TfVariable v : variables.values()) {
-            if (v.kind().trainable() && !v.name().startsWith("fc.")) {
+        for (TfVariable v : trainedVariables()) {
+            if (kept.test(v.name())) {
                 momentum.put(v.name(), TfVariable.create(m, "momentum", v.name(), v.kind(), storage,
                         v.interchangeShape()));
             }
         }
     }
 
+    /** The variables SwAV's step trains (and that have optimiser state), in declaration order. */
+    List<TfVariable> trainedVariables() {
+        return variables.values().stream().filter(v -> v.kind().trainable() && !v.name().startsWith("fc.")).toList();
+    }
+
+    /** The momentum buffer of {@code v}; null when another worker keeps it (or {@code v} is not trained). */
     TfVariable momentumOf(TfVariable v) {
         return momentum.get(v.name());
     }

@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Which data-parallel worker keeps the optimiser state of which parameter tensor ({@code
  * backend.shard_optimizer_state}, ZeRO stage 1): whole tensors, so LARC's per-tensor norms stay local to their
- * owner. Tensors go largest first to the least loaded worker (ties: the lower rank; equal sizes keep their order),
- * so every worker computes the same owners from the same list and the largest shard exceeds the even share by at
+ * owner. Tensors go largest first to the least loaded worker (ties: the lower rank; equal sizes in name order), so
+ * the owners depend only on the names and sizes, not on the order an engine lists its tensors in: every worker,
+ * both engines and the memory planner compute the same owners, and the largest shard exceeds the even share by at
  * most one tensor.
  */
 public final class OptimizerShards {
@@ -32,7 +33,7 @@ public final class OptimizerShards {
         }
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) order.add(i);
-        order.sort(Comparator.comparing((Integer i) -> sizes.get(i)).reversed()); // stable: equal sizes keep order
+        order.sort(Comparator.comparing((Integer i) -> sizes.get(i)).reversed().thenComparing(names::get));
         long[] loads = new long[worldSize];
         Map<String, Integer> owners = new HashMap<>();
         for (int i : order) {

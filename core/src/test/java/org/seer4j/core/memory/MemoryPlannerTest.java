@@ -133,6 +133,28 @@ class MemoryPlannerTest {
                 .optimizerBytes());
     }
 
+    @Test
+    void theTensorflowEnginesShardedStateIsTheSameShareAndHalvesInBfloat16() {
+        RunConfig d = seer(8, false, "tensorflow");
+        RunConfig sharded = new RunConfig(d.model(), d.views(), d.swav(), d.optim(), d.train(), d.data(),
+                new org.seer4j.core.config.BackendConfig("tensorflow", "cpu", 0, 0, true), d.eval(), d.output());
+        RunConfig djl = new RunConfig(d.model(), d.views(), d.swav(), d.optim(), d.train(), d.data(),
+                new org.seer4j.core.config.BackendConfig("djl", "cpu", 0, 0, true), d.eval(), d.output());
+        org.seer4j.core.config.OptimConfig o = d.optim();
+        RunConfig bf16 = new RunConfig(d.model(), d.views(), d.swav(), new org.seer4j.core.config.OptimConfig(o.name(),
+                o.momentum(), o.weightDecay(), o.baseLr(), o.lrBatchSize(), o.warmupStartLr(), o.finalLrRatio(),
+                o.warmupSteps(), o.larsTrust(), o.larsClip(), o.larsExcludeBiasAndNorm(), "bfloat16"), d.train(),
+                d.data(), sharded.backend(), d.eval(), d.output());
+        long whole = MemoryPlanner.plan(d, 4).optimizerBytes();
+        long quarter = MemoryPlanner.plan(sharded, 4).optimizerBytes();
+        // both engines shard by the same rule, so a TensorFlow worker's share is DJL's: a quarter plus at most
+        // the 10444 x 8192 head weight
+        assertThat(quarter).isEqualTo(MemoryPlanner.plan(djl, 4).optimizerBytes())
+                .isBetween(whole / 4, whole / 4 + 4L * 10444 * 8192);
+        // bfloat16 momentum: 2 bytes per value of the same share
+        assertThat(MemoryPlanner.plan(bf16, 4).optimizerBytes()).isEqualTo(quarter / 2);
+    }
+
     private static RunConfig seer(int batch, boolean checkpointing) {
         return seer(batch, checkpointing, "djl");
     }

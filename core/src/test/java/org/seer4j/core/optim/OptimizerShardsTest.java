@@ -24,6 +24,19 @@ class OptimizerShardsTest {
     }
 
     @Test
+    void theOwnersDependOnNamesAndSizesNotOnTheOrderTheyAreListedIn() {
+        // the engines list their tensors in different orders (DJL: creation order, TensorFlow: first use in the
+        // graph, the planner: torchvision's); c and d have equal sizes, so only the name can order them
+        OptimizerShards listed = OptimizerShards.of(NAMES, SIZES, 2);
+        OptimizerShards reversed = OptimizerShards.of(List.of("e", "d", "c", "b", "a"), List.of(5L, 25L, 25L, 40L, 10L),
+                2);
+        for (String name : NAMES) assertThat(reversed.owner(name)).as(name).isEqualTo(listed.owner(name));
+        // b(40) -> 0, c(25) -> 1 (by name before d), d(25) -> 1, a(10) -> 0, e(5) -> 0
+        assertThat(reversed.owner("c")).isEqualTo(1);
+        assertThat(reversed.shardValues(0)).isEqualTo(55);
+    }
+
+    @Test
     void aLayoutGroupsTheGivenTensorsByOwnerIntoConsecutiveRanges() {
         OptimizerShards shards = OptimizerShards.of(NAMES, SIZES, 3);
         // b(40) -> 0, c(25) -> 1, d(25) -> 2, a(10) -> 1, e(5) -> 2
