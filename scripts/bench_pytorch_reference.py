@@ -69,11 +69,8 @@ class Workload:
         self.small = torch.randn(4 * self.b, 3, 48, 48, generator=g).contiguous(memory_format=fmt)
         self.trunk_fn, self.head_fn = self.trunk, self.head
         if mode == "compile":
-            # Static shapes: the workload has two fixed crop sizes, so one specialised graph per size is what
-            # PyTorch compiles fastest. With the default (dynamic=None) dynamo's automatic-dynamic profile, which
-            # it keeps in the inductor cache folder between processes, makes every later process compile one
-            # shape-generic graph for both sizes, and that ran this step at about half the speed (26.5 vs 48.6
-            # images/s here, docs/performance.md).
+            # Static shapes: the workload has two fixed crop sizes, so each gets its own specialised graph (the
+            # default lets dynamo switch to one shape-generic graph once it sees the second size).
             self.trunk_fn = torch.compile(self.trunk, dynamic=False)
             self.head_fn = torch.compile(self.head, dynamic=False)
 
