@@ -44,9 +44,11 @@ public record EngineMemoryProfile(String engine, long runtimeBytes, boolean grad
             // peaked at 784-812 MiB instead of 911 MiB under G1 with -Xmx8g, the difference being Java heap
             "djl", new EngineMemoryProfile("djl", 206 * MIB, true, false, true, false, 1.75, 3.0),
             // TensorFlow's runtime refitted 2026-12-01 for the launcher's serial collector and -Xmx3g: 478-494 MiB
-            // of RSS before the first weight is loaded (a RegNetY-32GF run); its gradients count once per crop group
-            // (the bench workload peaked at 1.19 GiB, SEER's 256GF at 14.13 GiB; docs/scale.md)
-            "tensorflow", new EngineMemoryProfile("tensorflow", 512 * MIB, true, true, false, true, 2.55, 3.0));
+            // of RSS before the first weight is loaded (a RegNetY-32GF run); then lowered by 112 MiB for the
+            // launcher's heap that starts at 64 MB with a 32 MB young generation (the bench workload peaked at
+            // 1148 MiB instead of 1.19-1.49 GiB). Its gradients count once per crop group. With launcher defaults:
+            // bench 1.07x, SEER's 256GF 0.91x (14.13 GiB), the full SEER network 0.93x (15.03 GiB); docs/scale.md
+            "tensorflow", new EngineMemoryProfile("tensorflow", 400 * MIB, true, true, false, true, 2.55, 3.0));
 
     public EngineMemoryProfile {
         if (runtimeBytes < 0 || !(activationFactor > 0)
