@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.types.DataType;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.distributed.InProcessGroup;
 import org.seer4j.core.model.ModelDefinition;
@@ -65,7 +59,7 @@ class DataParallelQueueTest {
     @Test
     void aCheckpointOfTwoWorkersResumesInOneProcessWithAFullQueue() throws Exception {
         // the checkpoint holds rank 0's queues of 6 rows; one process keeps 12: filled from rank 0's rows, full
-        List<Map<String, Tensor>> states = inWorkers(2, c -> {
+        List<Map<String, Tensor>> states = InProcessWorkers.run(2, c -> {
             try (DjlSwavModel model = open(c, QUEUE)) {
                 model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
                 for (int k = 0; k < 2; k++) {
@@ -98,7 +92,7 @@ class DataParallelQueueTest {
      */
     private static void assertWorkersTrainLikeOne(int world) throws Exception {
         Trained single = train(Collective.SINGLE, QUEUE);
-        List<Trained> workers = inWorkers(world, c -> train(c, QUEUE));
+        List<Trained> workers = InProcessWorkers.run(world, c -> train(c, QUEUE));
         double tolerance = 1e-5;
         for (int k = 0; k < STEPS; k++) {
             double want = single.losses().get(k);
@@ -140,22 +134,4 @@ class DataParallelQueueTest {
         }
     }
 
-    private static <T> List<T> inWorkers(int world, Function<Collective, T> work) throws Exception {
-        List<Collective> group = InProcessGroup.create(world, Duration.ofSeconds(60));
-        ExecutorService threads = Executors.newFixedThreadPool(world);
-        try {
-            List<Future<T>> futures = group.stream().map(c -> threads.submit(() -> work.apply(c))).toList();
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    throw new AssertionError("a worker failed", e.getCause());
-                }
-            }
-            return out;
-        } finally {
-            threads.shutdownNow();
-        }
-    }
 }

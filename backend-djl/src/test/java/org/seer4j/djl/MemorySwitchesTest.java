@@ -6,18 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.config.ConfigException;
 import org.seer4j.core.config.OptimConfig;
-import org.seer4j.core.distributed.InProcessGroup;
 import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.LossAndGradients;
@@ -109,8 +103,8 @@ class MemorySwitchesTest {
     void twoWorkersStepSegmentBySegmentLikeTwoWorkersDifferentiatingTheWholeGraph() throws Exception {
         // per-segment gradient averaging: every worker all-reduces the segments in the same order
         MultiCropBatch all = TinyNets.batch(4, 990);
-        List<Map<String, Tensor>> plain = inWorkers(2, c -> trainWorker(c, all, true));
-        List<Map<String, Tensor>> segmented = inWorkers(2, c -> trainWorker(c, all, false));
+        List<Map<String, Tensor>> plain = InProcessWorkers.run(2, c -> trainWorker(c, all, true));
+        List<Map<String, Tensor>> segmented = InProcessWorkers.run(2, c -> trainWorker(c, all, false));
         assertClose(segmented.get(0), plain.get(0), FLOAT32_ROUNDING);
         assertClose(segmented.get(1), plain.get(1), FLOAT32_ROUNDING);
     }
@@ -180,16 +174,4 @@ class MemorySwitchesTest {
         }
     }
 
-    private static <T> List<T> inWorkers(int world, Function<Collective, T> work) throws Exception {
-        List<Collective> group = InProcessGroup.create(world, Duration.ofSeconds(60));
-        ExecutorService threads = Executors.newFixedThreadPool(world);
-        try {
-            List<Future<T>> futures = group.stream().map(c -> threads.submit(() -> work.apply(c))).toList();
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) out.add(f.get());
-            return out;
-        } finally {
-            threads.shutdownNow();
-        }
-    }
 }

@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.types.DataType;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.config.OptimConfig;
-import org.seer4j.core.distributed.InProcessGroup;
 import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.MultiCropBatch;
@@ -40,8 +33,8 @@ class ShardedOptimizerStateTest {
     void shardedStateTrainsLikeTheWholeStateOnEveryWorkerAndKeepsAboutHalfOfItOnEach() throws Exception {
         MultiCropBatch all = TinyNets.batch(4, 990);
         for (boolean wholeGraph : new boolean[] {false, true}) {
-            List<Run> plain = inWorkers(2, c -> train(c, all, false, wholeGraph));
-            List<Run> sharded = inWorkers(2, c -> train(c, all, true, wholeGraph));
+            List<Run> plain = InProcessWorkers.run(2, c -> train(c, all, false, wholeGraph));
+            List<Run> sharded = InProcessWorkers.run(2, c -> train(c, all, true, wholeGraph));
             Set<String> momentum = plain.get(0).state().keySet();
             assertThat(momentum).as("every SwAV tensor has momentum").hasSizeGreaterThan(10);
             Set<String> union = new HashSet<>();
@@ -102,16 +95,4 @@ class ShardedOptimizerStateTest {
         }
     }
 
-    private static <T> List<T> inWorkers(int world, Function<Collective, T> work) throws Exception {
-        List<Collective> group = InProcessGroup.create(world, Duration.ofSeconds(60));
-        ExecutorService threads = Executors.newFixedThreadPool(world);
-        try {
-            List<Future<T>> futures = group.stream().map(c -> threads.submit(() -> work.apply(c))).toList();
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) out.add(f.get());
-            return out;
-        } finally {
-            threads.shutdownNow();
-        }
-    }
 }

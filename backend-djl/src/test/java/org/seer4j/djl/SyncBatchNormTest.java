@@ -9,11 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.distributed.InProcessGroup;
 import org.seer4j.core.model.ModelDefinition;
@@ -60,7 +55,7 @@ class SyncBatchNormTest {
     private static void assertTwoWorkersTrainLikeOne(DataType type, int steps, double tolerance) throws Exception {
         int b = 4;
         Trained single = train(Collective.SINGLE, b, steps, type);
-        List<Trained> pair = inWorkers(2, c -> train(c, b, steps, type));
+        List<Trained> pair = InProcessWorkers.run(2, c -> train(c, b, steps, type));
         for (int k = 0; k < steps; k++) {
             double want = single.losses().get(k);
             for (Trained worker : pair) {
@@ -101,7 +96,7 @@ class SyncBatchNormTest {
             model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
             whole = model.lossAndGradients(global, plan);
         }
-        List<LossAndGradients> halves = inWorkers(2, c -> {
+        List<LossAndGradients> halves = InProcessWorkers.run(2, c -> {
             try (DjlSwavModel model = open(c, 0, b / 2, DataType.FLOAT64)) {
                 model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
                 return model.lossAndGradients(global.shard(c.rank(), 2), plan);
@@ -131,10 +126,10 @@ class SyncBatchNormTest {
         // weights, group {0, 1} of a world of 4 must see exactly what a world of 2 with ranks 0 and 1's images sees
         int perWorker = 2;
         MultiCropBatch all = TinyNets.batch(4 * perWorker, 950);
-        List<Map<String, Tensor>> grouped = inWorkers(4, c -> oneStep(c, 2, all.shard(c.rank(), 4)));
+        List<Map<String, Tensor>> grouped = InProcessWorkers.run(4, c -> oneStep(c, 2, all.shard(c.rank(), 4)));
         for (int g = 0; g < 2; g++) {
             int group = g;
-            List<Map<String, Tensor>> alone = inWorkers(2,
+            List<Map<String, Tensor>> alone = InProcessWorkers.run(2,
                     c -> oneStep(c, 0, all.shard(2 * group + c.rank(), 4)));
             for (String name : alone.get(0).keySet()) {
                 if (!name.contains("running_")) continue;
@@ -168,7 +163,7 @@ class SyncBatchNormTest {
         // local BN (group size 1), so the NaN stays on rank 1 until the loss: rank 0's own loss is finite
         int perWorker = 2;
         MultiCropBatch clean = TinyNets.batch(2 * perWorker, 960);
-        List<String> outcomes = inWorkersWithin(2, Duration.ofSeconds(30), c -> {
+        List<String> outcomes = InProcessWorkers.run(2, Duration.ofSeconds(30), c -> {
             MultiCropBatch mine = clean.shard(c.rank(), 2);
             try (DjlSwavModel model = open(c, 1, perWorker, DataType.FLOAT32)) {
                 model.loadWeights(TinyNets.randomWeights(model, WEIGHTS_SEED));
@@ -235,31 +230,5 @@ class SyncBatchNormTest {
     private static EngineSettings settings(Collective c, int group, int localBatch) {
         return new EngineSettings("cpu", 1, 7, TinyNets.swavConfig(10), TinyNets.sgd(0.2), TinyNets.views(),
                 localBatch, c, group);
-    }
-
-    /** Runs {@code work} on one thread per rank of a fresh in-process group; results in rank order. */
-    private static <T> List<T> inWorkers(int world, Function<Collective, T> work) throws Exception {
-        return inWorkersWithin(world, Duration.ofSeconds(60), work);
-    }
-
-    /** As {@link #inWorkers}, with {@code timeout} for each collective call. */
-    private static <T> List<T> inWorkersWithin(int world, Duration timeout, Function<Collective, T> work)
-            throws Exception {
-        List<Collective> group = InProcessGroup.create(world, timeout);
-        ExecutorService threads = Executors.newFixedThreadPool(world);
-        try {
-            List<Future<T>> futures = group.stream().map(c -> threads.submit(() -> work.apply(c))).toList();
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    throw new AssertionError("a worker failed", e.getCause());
-                }
-            }
-            return out;
-        } finally {
-            threads.shutdownNow();
-        }
     }
 }
