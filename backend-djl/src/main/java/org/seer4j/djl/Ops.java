@@ -1,7 +1,9 @@
 package org.seer4j.djl;
 
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
 /** The torch kernels the network uses, called directly so that no wrapper allocates per call. */
@@ -109,9 +111,20 @@ final class Ops {
         return (PtNDArray) squeezePool(x).reshape(x.getShape().get(0), x.getShape().get(1));
     }
 
-    /** Global average pool keeping NCHW: [N, C, 1, 1]. */
+    private static final long[] SPATIAL = {2, 3};
+
+    /**
+     * Global average pool keeping NCHW: [N, C, 1, 1]. torch computes a 1x1 adaptive average pool as a sum over the
+     * pixels divided by their count; written out that way the values are the same, but the backward is a broadcast
+     * view of the pooled gradient divided once on [N, C], where torch's mean backward divides a full-size
+     * gradient: one pass over the activation fewer per pool.
+     */
     static PtNDArray squeezePool(PtNDArray x) {
-        return JniUtils.adaptiveAvgPool(x, ONE);
+        long pixels = x.getShape().get(2) * x.getShape().get(3);
+        PtNDArray sum = JniUtils.sum(x, SPATIAL, true);
+        PtNDManager m = (PtNDManager) x.getManager();
+        PtNDArray count = JniUtils.full(m, new Shape(), pixels, x.getDataType(), x.getDevice(), SparseFormat.DENSE);
+        return JniUtils.div(sum, count);
     }
 
     /** Rows scaled to unit L2 norm (torch's F.normalize, eps 1e-12). */

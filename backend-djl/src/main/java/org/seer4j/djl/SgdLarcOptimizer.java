@@ -29,7 +29,7 @@ import org.seer4j.core.tensor.Tensor;
  */
 final class SgdLarcOptimizer {
     static final double LARC_EPS = 1e-8;
-    /** Largest temporary of the weight-decay term, in values (4 MB in float32). */
+    /** Largest temporary of the update ({@code wd * w}, {@code lr * buf}), in values (4 MB in float32). */
     static long DECAY_CHUNK_VALUES = 1L << 20;
     private static final NDIndex ALL = new NDIndex("...");
 
@@ -103,47 +103,61 @@ final class SgdLarcOptimizer {
         // d = (g + wd w) * scale is built in the gradient's own storage, which the step frees afterwards anyway.
         // Constants are engine scalars made once (NDArray.mul(Number) makes a tensor from Java memory and converts
         // it on every call: two more native calls per operation, about a third of the update's calls).
+        // (Each scalar is looked up right before its use: a new rate may evict the others from the cache.)
         DataType type = weight.getDataType();
-        if (wd != 0.0) addDecay(grad, weight, scalar(type, wd));
-        if (scale != 1.0) grad.muli(scale);
         PtNDArray buf = slot(name);
-        if (started.add(name)) {
-            buf.set(ALL, grad); // torch's first step: buf = d, copied
-        } else {
-            JniUtils.muli(buf, scalar(type, config.momentum()));
-            JniUtils.addi(buf, grad);
-        }
-        // the step's product lr * buf goes into the gradient's storage (no longer needed): no temporary the size
-        // of the tensor, which for SEER's largest (55M values) would be 218 MB per update
-        JniUtils.subi(grad, grad);
-        JniUtils.addi(grad, buf);
-        JniUtils.muli(grad, scalar(type, lr));
-        JniUtils.subi(weight, grad);
+        boolean first = started.add(name);
+        double decay = wd;
+        double s = scale;
+        forEachBlock(weight, grad, buf, (w, g, b) -> {
+            if (decay != 0.0) {
+                try (PtNDArray t = JniUtils.mul(w, scalar(type, decay))) {
+                    JniUtils.addi(g, t);
+                }
+            }
+            if (s != 1.0) g.muli(s);
+            if (first) {
+                b.set(ALL, g); // torch's first step: buf = d, copied
+            } else {
+                JniUtils.muli(b, scalar(type, config.momentum()));
+                JniUtils.addi(b, g);
+            }
+            // w -= lr buf through one temporary of the block's size: two passes over memory where building
+            // lr buf in the gradient's storage took four
+            try (PtNDArray step = JniUtils.mul(b, scalar(type, lr))) {
+                JniUtils.subi(w, step);
+            }
+        });
+    }
+
+    /** The element-wise work of one block of rows of a tensor's weight, gradient and momentum. */
+    interface BlockUpdate {
+        void apply(PtNDArray weight, PtNDArray grad, PtNDArray buf);
     }
 
     /**
-     * {@code grad += wd * weight}, a block of rows at a time: {@code wd * weight} needs a temporary, and for
-     * SEER's largest tensors (55M values) one the size of the tensor would add 218 MB to the peak of the update.
-     * Slices along the first dimension are views whatever the gradient's memory layout (a convolution's weight
-     * gradient may come back channels-last), so the in-place sum lands in the gradient itself; element by element
-     * it is the same arithmetic as the whole-tensor expression.
+     * Runs {@code update} over blocks of at most {@link #DECAY_CHUNK_VALUES} values (whole rows along the first
+     * dimension), so its temporaries ({@code wd * w}, {@code lr * buf}) stay small: for SEER's largest tensors
+     * (55M values) one the size of the tensor would add 218 MB to the peak of the update. Slices along the first
+     * dimension are views whatever the gradient's memory layout (a convolution's weight gradient may come back
+     * channels-last), so in-place work lands in the tensors themselves; element by element it is the same
+     * arithmetic as the whole-tensor expression. A tensor that fits one block (every tensor of the bench model)
+     * is updated whole: three slices per tensor cost more native calls than its arithmetic.
      */
-    static void addDecay(PtNDArray grad, PtNDArray weight, PtNDArray wd) {
+    static void forEachBlock(PtNDArray weight, PtNDArray grad, PtNDArray buf, BlockUpdate update) {
         long rows = weight.getShape().dimension() == 0 ? 1 : weight.getShape().get(0);
         long perRow = rows == 0 ? 0 : weight.size() / rows;
         long block = Math.max(1, DECAY_CHUNK_VALUES / Math.max(1, perRow));
         if (block >= rows) {
-            try (PtNDArray decay = JniUtils.mul(weight, wd)) {
-                JniUtils.addi(grad, decay);
-            }
+            update.apply(weight, grad, buf);
             return;
         }
         for (long r = 0; r < rows; r += block) {
             long end = Math.min(rows, r + block);
             try (PtNDArray w = JniUtils.slice(weight, 0, r, end, 1);
                  PtNDArray g = JniUtils.slice(grad, 0, r, end, 1);
-                 PtNDArray decay = JniUtils.mul(w, wd)) {
-                JniUtils.addi(g, decay);
+                 PtNDArray b = JniUtils.slice(buf, 0, r, end, 1)) {
+                update.apply(w, g, b);
             }
         }
     }

@@ -181,7 +181,9 @@ final class SwavNetwork {
         f = Ops.relu(bn(p + ".f.b.1", Ops.conv(f, w(p + ".f.b.0"), null, b.stride(), b.groups()), mode));
         if (b.hasSe()) f = squeezeExcite(p + ".f.se", f);
         f = bn(p + ".f.c.1", Ops.pointwise(f, w(p + ".f.c.0"), channelsLast), mode);
-        return Ops.relu((PtNDArray) f.add(shortcut));
+        // in place: f (the last BN's output) is saved by no backward, and the sum needs no memory of its own
+        JniUtils.addi(f, shortcut);
+        return Ops.relu(f);
     }
 
     private PtNDArray squeezeExcite(String p, PtNDArray f) {

@@ -94,34 +94,53 @@ class UpdateMathTest {
     }
 
     @Test
-    void weightDecayAddedBlockByBlockReachesEveryValueOfAChannelsLastGradientOnce() {
+    void blockByBlockUpdateReachesEveryValueOfAChannelsLastGradientOnce() {
         long saved = SgdLarcOptimizer.DECAY_CHUNK_VALUES;
         SgdLarcOptimizer.DECAY_CHUNK_VALUES = 20; // blocks of 1 row of 12 values, over 7 rows
         try (ai.djl.pytorch.engine.PtNDManager m =
                      (ai.djl.pytorch.engine.PtNDManager) ai.djl.ndarray.NDManager.newBaseManager()) {
-            float[] w = new float[7 * 3 * 2 * 2];
-            float[] g = new float[w.length];
-            java.util.Random random = new java.util.Random(5);
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) random.nextGaussian();
-                g[i] = (float) random.nextGaussian();
-            }
-            var weight = (ai.djl.pytorch.engine.PtNDArray) m.create(w, new ai.djl.ndarray.types.Shape(7, 3, 2, 2));
-            // the gradient in channels-last strides ([7, 2, 2, 3] permuted to [7, 3, 2, 2]), as convolutions give it
-            float[] nhwc = new float[g.length];
-            for (int o = 0; o < 7; o++) for (int c = 0; c < 3; c++) for (int y = 0; y < 2; y++) for (int x = 0; x < 2; x++) {
-                nhwc[((o * 2 + y) * 2 + x) * 3 + c] = g[((o * 3 + c) * 2 + y) * 2 + x];
-            }
-            var grad = ai.djl.pytorch.jni.JniUtils.permute(
-                    (ai.djl.pytorch.engine.PtNDArray) m.create(nhwc, new ai.djl.ndarray.types.Shape(7, 2, 2, 3)),
-                    new long[] {0, 3, 1, 2});
             double wd = 0.37;
-            SgdLarcOptimizer.addDecay(grad, weight, (ai.djl.pytorch.engine.PtNDArray) m.create((float) wd));
-            float[] got = grad.toFloatArray();
+            double momentum = 0.9;
+            OptimConfig sgd = new OptimConfig("sgd", momentum, wd, 0.1, 256, 0.0, 0.001, 0, 0.001, false, true);
+            float[] w = new float[7 * 3 * 2 * 2];
+            java.util.Random random = new java.util.Random(5);
+            for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
+            var weight = (ai.djl.pytorch.engine.PtNDArray) m.create(w, new ai.djl.ndarray.types.Shape(7, 3, 2, 2));
+            var entry = new ModelParameters.Entry("conv.weight", weight, ParameterKind.WEIGHT);
+            SgdLarcOptimizer optimizer = new SgdLarcOptimizer(sgd, m, java.util.List.of(entry));
+            float[] buf = new float[w.length];
             float wdF = (float) wd;
-            for (int i = 0; i < w.length; i++) assertThat(got[i]).as("value %d", i).isEqualTo(g[i] + w[i] * wdF);
+            float mF = (float) momentum;
+            for (int step = 0; step < 2; step++) {
+                float[] g = new float[w.length];
+                for (int i = 0; i < g.length; i++) g[i] = (float) random.nextGaussian();
+                float lr = 0.5f + step;
+                optimizer.update("conv.weight", ParameterKind.WEIGHT, weight, channelsLast(m, g), lr);
+                for (int i = 0; i < w.length; i++) {
+                    float d = g[i] + w[i] * wdF;
+                    buf[i] = step == 0 ? d : buf[i] * mF + d;
+                    w[i] = w[i] - buf[i] * lr;
+                }
+                float[] got = weight.toFloatArray();
+                float[] gotBuf = optimizer.buffer("conv.weight").toFloatArray();
+                for (int i = 0; i < w.length; i++) {
+                    assertThat(gotBuf[i]).as("momentum %d after step %d", i, step).isEqualTo(buf[i]);
+                    assertThat(got[i]).as("weight %d after step %d", i, step).isEqualTo(w[i]);
+                }
+            }
         } finally {
             SgdLarcOptimizer.DECAY_CHUNK_VALUES = saved;
         }
+    }
+
+    /** {@code g} ([7, 3, 2, 2]) in channels-last strides ([7, 2, 2, 3] permuted), as convolutions give gradients. */
+    private static ai.djl.pytorch.engine.PtNDArray channelsLast(ai.djl.pytorch.engine.PtNDManager m, float[] g) {
+        float[] nhwc = new float[g.length];
+        for (int o = 0; o < 7; o++) for (int c = 0; c < 3; c++) for (int y = 0; y < 2; y++) for (int x = 0; x < 2; x++) {
+            nhwc[((o * 2 + y) * 2 + x) * 3 + c] = g[((o * 3 + c) * 2 + y) * 2 + x];
+        }
+        return ai.djl.pytorch.jni.JniUtils.permute(
+                (ai.djl.pytorch.engine.PtNDArray) m.create(nhwc, new ai.djl.ndarray.types.Shape(7, 2, 2, 3)),
+                new long[] {0, 3, 1, 2});
     }
 }
