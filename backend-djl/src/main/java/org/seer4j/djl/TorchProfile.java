@@ -109,7 +109,9 @@ final class TorchProfile {
                 return OpKind.BATCH_NORM;
             case "aten::relu", "aten::relu_", "aten::clamp_min", "aten::add", "aten::add_":
                 return OpKind.ACTIVATION;
-            case "aten::sigmoid", "aten::mul", "aten::adaptive_avg_pool2d", "aten::mean":
+            // SE's pool is a sum over the pixels and a division (Ops.squeezePool); outside the regions of head,
+            // Sinkhorn and update no other sum or division runs
+            case "aten::sigmoid", "aten::mul", "aten::adaptive_avg_pool2d", "aten::mean", "aten::sum", "aten::div":
                 return OpKind.SQUEEZE_EXCITATION;
             default:
                 return OpKind.OTHER;
@@ -133,7 +135,8 @@ final class TorchProfile {
                 return OpKind.BATCH_NORM;
             case "ReluBackward0", "ThresholdBackward0", "AddBackward0", "ClampMinBackward0":
                 return OpKind.ACTIVATION;
-            case "SigmoidBackward0", "MulBackward0", "MeanBackward1", "MeanBackward0", "AdaptiveAvgPool2DBackward0":
+            case "SigmoidBackward0", "MulBackward0", "MeanBackward1", "MeanBackward0", "AdaptiveAvgPool2DBackward0",
+                 "SumBackward1", "DivBackward0":
                 return OpKind.SQUEEZE_EXCITATION;
             case "SliceBackward0":
                 return OpKind.CONV_1X1; // the strided pixels a projection shortcut reads

@@ -46,6 +46,9 @@ class TorchProfileTest {
                 event("autograd::engine::evaluate_function: ConvolutionBackward0", 6000, 2000, "[[2, 8, 4, 4]]"),
                 event("aten::convolution_backward", 6010, 1980, "[[2, 8, 4, 4], [2, 8, 4, 4], [8, 2, 3, 3]]"),
                 event("autograd::engine::evaluate_function: ReluBackward0", 8100, 100, "[[2, 8, 4, 4]]"),
+                // squeeze-excitation's pool: a sum over the pixels (forward) and its broadcast backward
+                event("aten::sum", 8200, 40, "[[2, 8, 4, 4], [], [], []]"),
+                event("autograd::engine::evaluate_function: SumBackward1", 8250, 30, "[[2, 8, 1, 1]]"),
                 event("autograd::engine::evaluate_function: PermuteBackward0", 8300, 50, "[[2, 8, 4, 4]]")) + "\n]\n");
         long start = 1_000_000_000L;
         List<StepTimeline.Region> regions = List.of(
@@ -60,9 +63,10 @@ class TorchProfileTest {
         assertTime(p.get(OpKind.BATCH_NORM), 0.2, 0, 1);
         assertTime(p.get(OpKind.HEAD), 1.0, 0, 1);
         assertTime(p.get(OpKind.ACTIVATION), 0, 0.1, 1);
+        assertTime(p.get(OpKind.SQUEEZE_EXCITATION), 0.04, 0.03, 2);
         assertTime(p.get(OpKind.OTHER), 0, 0.05, 1);
-        // 10 ms minus the 5.35 ms the events and the region cover
-        assertThat(p.get(OpKind.UNATTRIBUTED).totalMs()).isCloseTo(4.65, within(1e-9));
+        // 10 ms minus the 5.42 ms the events and the region cover
+        assertThat(p.get(OpKind.UNATTRIBUTED).totalMs()).isCloseTo(4.58, within(1e-9));
         assertThat(p.ops().stream().mapToDouble(OpTime::totalMs).sum()).isCloseTo(10, within(1e-9));
     }
 
