@@ -230,7 +230,8 @@ final class TfOpProfile {
         if (node.contains("/sinkhorn/")) return isGradient(node) ? OpKind.HEAD : OpKind.SINKHORN;
         if (node.contains("/head/") || node.contains("_gradients/head/")) return t.contains("batchnorm") ? OpKind.BATCH_NORM : OpKind.HEAD;
         if (node.contains("/se/")) return OpKind.SQUEEZE_EXCITATION;
-        boolean conv = t.contains("conv2d");
+        // the trunk's 1x1 convolutions are matrix products (RegNetGraph.conv)
+        boolean conv = t.contains("conv2d") || t.contains("matmul") && node.contains("/group");
         if (conv) {
             if (node.contains("/stem/")) return OpKind.STEM_CONV;
             if (node.contains("/b/")) return OpKind.GROUPED_CONV_3X3;

@@ -47,6 +47,12 @@ class TfOpProfileTest {
         assertThat(TfOpProfile.kind("train0/group1/s2b1/b/Conv2d", "_MklNativeConv2D"))
                 .isEqualTo(OpKind.GROUPED_CONV_3X3);
         assertThat(TfOpProfile.kind("train0/group1/s2b1/c/Conv2d", "_MklNativeConv2D")).isEqualTo(OpKind.CONV_1X1);
+        // 1x1 convolutions are matrix products of pixel rows, forward and (placed by gradientScopes) backward
+        assertThat(TfOpProfile.kind("train0/group1/s2b1/c/MatMul", "_MklMatMul")).isEqualTo(OpKind.CONV_1X1);
+        assertThat(TfOpProfile.kind("train0_piece3/group/s2b1/proj/", "MatMul")).isEqualTo(OpKind.CONV_1X1);
+        assertThat(TfOpProfile.kind("train0/MatMul", "_MklMatMul")).isEqualTo(OpKind.HEAD);
+        assertThat(TfOpProfile.kind("train0/group1/s2b1/se/MatMul", "_MklMatMul"))
+                .isEqualTo(OpKind.SQUEEZE_EXCITATION);
         assertThat(TfOpProfile.kind("train0/group1/s2b1/se/Conv2d", "_MklNativeFusedConv2D"))
                 .isEqualTo(OpKind.SQUEEZE_EXCITATION);
         assertThat(TfOpProfile.kind("train0/group1/s2b1/c/FusedBatchNormV3", "_MklNativeFusedBatchNormV3"))
