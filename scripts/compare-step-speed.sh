@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Interleaved rounds of the bench workload on every system: PyTorch 2.13 compiled (and eager with --eager),
-# seer4j DJL and seer4j TensorFlow. Each round runs every system once, in an order that rotates from round to
+# Interleaved rounds of the bench workload on every system: PyTorch 2.13 compiled (and eager with --eager; and
+# compiled with the launcher's MKL vendor shim preloaded where the launcher uses it), seer4j DJL and seer4j
+# TensorFlow. Each round runs every system once, in an order that rotates from round to
 # round, so a shared machine's drift hits all alike; each run is a fresh process whose JSON line (with the load
 # average at its start) goes to OUT/results.jsonl; the end prints every round's images/s per system and the means.
 #
@@ -35,14 +36,19 @@ fi
 
 systems=(torch-compile djl tensorflow)
 [ "$eager" = 1 ] && systems+=(torch-eager)
+# On AMD CPUs with AVX-512 the launcher preloads its MKL vendor shim into the engines (MKL's AVX-512 kernels instead
+# of its generic ones); PyTorch then runs both as shipped and with the same shim, so both references are reported.
+shim="$here/app/target/native/libseer4j_mkl_vendor_shim.so"
+[ -f "$shim" ] && systems+=(torch-compile-shim)
 run() {  # system round
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
   local line
   case "$1" in
     torch-compile) line=$("$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode compile --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
+    torch-compile-shim) line=$(LD_PRELOAD="$shim" "$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode compile --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
     torch-eager) line=$("$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode eager --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
-    djl|tensorflow) line=$(SEER4J_JAVA_OPTS="-Xmx2g" "$here/seer4j" bench --backend "$1" --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
+    djl|tensorflow) line=$("$here/seer4j" bench --backend "$1" --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
   esac
   echo "{\"system\": \"$1\", \"round\": $2, \"load_average\": $load, \"result\": ${line:-null}}" >> "$results"
   echo "round $2 $1: $(echo "${line:-null}" | "$venv/bin/python" -c 'import json,sys; r=json.load(sys.stdin); print("%.2f images/s" % r["images_per_s"] if r else "failed")') (load $load)" >&2
