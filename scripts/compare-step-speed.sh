@@ -34,6 +34,14 @@ if [ "${NO_LOCK:-0}" != 1 ] && [ -z "${SEER4J_COMPARE_LOCKED:-}" ]; then
 fi
 "$here/seer4j" --help >/dev/null  # build once, outside the timed runs
 
+# Every system runs with the launcher's glibc settings: without them glibc hands PyTorch's freed activations back
+# to the OS whenever a step's last tensor dies early (the reference drops each step's loss), and the next step
+# faults them in again: compiled PyTorch then ran at 21-26 instead of 57-60 images/s, from process to process
+# (docs/performance.md, "The reference's two speeds").
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-16777216}
+export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-4294967296}
+export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-268435456}
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
 systems=(torch-compile djl tensorflow)
 [ "$eager" = 1 ] && systems+=(torch-eager)
 # On AMD CPUs with AVX-512 the launcher preloads its MKL vendor shim into the engines (MKL's AVX-512 kernels instead
