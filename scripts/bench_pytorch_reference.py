@@ -107,11 +107,15 @@ class _NoScope:
 
 def timed_rounds(w, steps, rounds):
     out = []
+    loss = None
     for _ in range(rounds):
         times = []
         for _ in range(steps):
             t = time.perf_counter()
-            w.step()
+            # the loss lives until the next step, as in loops that log it: dropped at once, its step's last tensors
+            # die together and plain glibc hands their memory back to the OS, which the next step faults in again
+            # (2.5x slower steps, from process to process; docs/performance.md, "The reference's two speeds")
+            loss = w.step()
             times.append(time.perf_counter() - t)
         med = statistics.median(times)
         out.append({"images_per_s": w.b / med, "step_ms": med * 1e3, "step_ms_best": min(times) * 1e3})
