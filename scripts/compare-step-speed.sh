@@ -38,10 +38,7 @@ fi
 # to the OS whenever a step's last tensor dies early (the reference drops each step's loss), and the next step
 # faults them in again: compiled PyTorch then ran at 21-26 instead of 57-60 images/s, from process to process
 # (docs/performance.md, "The reference's two speeds").
-export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-16777216}
-export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-4294967296}
-export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-268435456}
-export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
+. "$here/scripts/glibc-env.sh"
 systems=(torch-compile djl tensorflow)
 [ "$eager" = 1 ] && systems+=(torch-eager)
 # On AMD CPUs with AVX-512 the launcher preloads its MKL vendor shim into the engines (MKL's AVX-512 kernels instead

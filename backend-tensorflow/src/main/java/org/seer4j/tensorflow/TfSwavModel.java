@@ -113,9 +113,10 @@ final class TfSwavModel implements SwavModel {
                         net.prototypes());
             }
             // sharded optimiser state: owners by the core's rule, from the trained tensors' names and sizes
+            List<TfVariable> trained = vars.trainedVariables();
             this.shards = settings.shardOptimizerState() && workers != null && settings.optim() != null
-                    ? OptimizerShards.of(vars.trainedVariables().stream().map(TfVariable::name).toList(),
-                    vars.trainedVariables().stream().map(TfVariable::size).toList(), workers.worldSize()) : null;
+                    ? OptimizerShards.of(trained.stream().map(TfVariable::name).toList(),
+                    trained.stream().map(TfVariable::size).toList(), workers.worldSize()) : null;
             // a worker reserves momentum only for the tensors it owns
             vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
                     ? TBfloat16.class : TFloat32.class, name -> shards == null || owns(name));
@@ -417,8 +418,7 @@ final class TfSwavModel implements SwavModel {
     private boolean keptElsewhere(String key) {
         if (shards == null || !key.startsWith(MOMENTUM)) return false;
         String name = key.substring(MOMENTUM.length());
-        return vars.byName().containsKey(name) && vars.trainedVariables().contains(vars.variable(name))
-                && !owns(name);
+        return shards.covers(name) && !owns(name);
     }
 
     private boolean owns(String name) {

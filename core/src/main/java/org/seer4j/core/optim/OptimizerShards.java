@@ -60,6 +60,11 @@ public final class OptimizerShards {
         return r;
     }
 
+    /** Whether {@code name} is one of the tensors these shards divide. */
+    public boolean covers(String name) {
+        return owners.containsKey(name);
+    }
+
     /** Values whose optimiser state {@code rank} keeps. */
     public long shardValues(int rank) {
         return loads[rank];
