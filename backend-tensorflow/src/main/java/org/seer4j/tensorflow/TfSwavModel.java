@@ -472,22 +472,11 @@ final class TfSwavModel implements SwavModel {
         readers.clear();
     }
 
+    /** The same tensors as {@link #trainingStateReader()}, whole on the heap (small models). */
     @Override
     public Map<String, Tensor> trainingState() {
-        Map<String, Tensor> own = VariableStore.read(session, vars.momentumBuffers(), MOMENTUM);
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        for (TfVariable v : vars.trainedVariables()) {
-            String key = MOMENTUM + v.name();
-            TFloat32 held = gathered.get(v.name());
-            if (own.containsKey(key)) {
-                state.put(key, own.get(key));
-            } else if (held != null) {
-                float[] values = new float[Math.toIntExact(v.size())];
-                held.asRawTensor().data().asFloats().read(values);
-                state.put(key, Tensor.of(values, v.interchangeShape()));
-            }
-        }
-        for (int i = 0; i < queues.size(); i++) state.put(QUEUE + i, queues.get(i).contents());
+        Map<String, Tensor> state = trainingStateReader().toMap();
+        releaseReaders();
         return state;
     }
 
