@@ -1,5 +1,6 @@
 package org.seer4j.djl;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -68,6 +69,8 @@ final class DjlSwavModel implements SwavModel {
     private boolean segmented;
     /** Regions of the step being profiled; {@link StepTimeline#OFF} otherwise. */
     private StepTimeline timeline = StepTimeline.OFF;
+    /** Made on the first step that runs crop groups side by side (see {@link #cropGroupThread}). */
+    private CropGroupThread cropGroups;
 
     /** Embeddings and scores of every crop, crop-major ([crops * batch, D] and [crops * batch, K]). */
     private record Forward(PtNDArray embeddings, PtNDArray scores, int crops, int batch) {
@@ -186,7 +189,8 @@ final class DjlSwavModel implements SwavModel {
     private StepResult segmentedStep(MultiCropBatch batch, StepPlan plan) {
         try (PtNDManager step = (PtNDManager) manager.newSubManager()) {
             try (Autograd autograd = new Autograd()) {
-                SegmentedTrunk trunk = new SegmentedTrunk(network, step, settings.activationCheckpointing());
+                SegmentedTrunk trunk = new SegmentedTrunk(network, step, settings.activationCheckpointing(),
+                        cropGroupThread());
                 long[] updateNanos = {0};
                 double loss;
                 long forwardNanos;
@@ -225,6 +229,25 @@ final class DjlSwavModel implements SwavModel {
                 freeGradients();
             }
         }
+    }
+
+    /**
+     * The thread that runs the smaller crop groups beside the first on CPU, or null where they go one after the
+     * other: on a GPU, when recomputing activations (both groups' segments would be alive at once), and in profiled
+     * steps (libtorch's profiler records the calling thread only).
+     */
+    private CropGroupThread cropGroupThread() {
+        if (!Device.cpu().equals(manager.getDevice()) || settings.activationCheckpointing() || timeline != StepTimeline.OFF
+                || !Boolean.parseBoolean(System.getProperty("seer4j.djl.parallelCropGroups", "true"))) {
+            return null;
+        }
+        if (cropGroups == null) cropGroups = new CropGroupThread();
+        return cropGroups;
+    }
+
+    /** Passes handed to the crop-group thread so far (0 when steps ran the groups in turn). */
+    long cropGroupTasks() {
+        return cropGroups == null ? 0 : cropGroups.tasks();
     }
 
     /**
@@ -860,6 +883,7 @@ final class DjlSwavModel implements SwavModel {
 
     @Override
     public void close() {
+        if (cropGroups != null) cropGroups.close();
         manager.close();
     }
 }

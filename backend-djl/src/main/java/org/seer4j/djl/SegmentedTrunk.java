@@ -5,6 +5,11 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
@@ -27,19 +32,32 @@ final class SegmentedTrunk {
     private final SwavNetwork network;
     private final PtNDManager step;
     private final boolean recompute;
+    /** The thread for crop groups 1.. when they run beside group 0 (see {@link CropGroupThread}); else null. */
+    private final CropGroupThread side;
     private BnMode mode;
     /** Per crop group: the input of every segment (recompute) or its recorded pass (otherwise). */
     private final List<PtNDArray[]> inputs = new ArrayList<>();
     private final List<Pass[]> passes = new ArrayList<>();
+    /** Intra-op threads of the caller and of the side thread while both work (when {@link #side} is used). */
+    private int[] threads;
 
     /** A segment's recorded forward pass: its arrays' manager, its input leaf and its output. */
     private record Pass(PtNDManager manager, PtNDArray in, PtNDArray out) {
     }
 
     SegmentedTrunk(SwavNetwork network, PtNDManager step, boolean recompute) {
+        this(network, step, recompute, null);
+    }
+
+    /**
+     * With {@code side} (and two or more crop groups and intra-op threads) group 0 runs on the caller and the other
+     * groups on {@code side}, forward and backward, the intra-op threads split between the two by pixel count.
+     */
+    SegmentedTrunk(SwavNetwork network, PtNDManager step, boolean recompute, CropGroupThread side) {
         this.network = network;
         this.step = step;
         this.recompute = recompute;
+        this.side = side;
     }
 
     /**
@@ -48,27 +66,61 @@ final class SegmentedTrunk {
      */
     List<PtNDArray> forward(List<PtNDArray> images, BnMode mode) {
         this.mode = mode;
+        boolean record = JniUtils.isGradMode();
         int segments = network.segments();
-        List<PtNDArray> outputs = new ArrayList<>();
-        for (PtNDArray x : images) {
-            PtNDArray[] in = new PtNDArray[segments];
-            Pass[] recorded = new Pass[segments];
-            for (int s = 0; s < segments; s++) {
-                if (recompute) {
-                    in[s] = x;
-                    Pass p = run(s, x, mode, false);
-                    x = detached(p.out(), step);
-                    p.manager().close();
-                } else {
-                    recorded[s] = run(s, x, mode, JniUtils.isGradMode());
-                    x = recorded[s].out();
-                }
-            }
-            inputs.add(in);
-            passes.add(recorded);
-            outputs.add(x);
+        PtNDArray[] outputs = new PtNDArray[images.size()];
+        for (int g = 0; g < images.size(); g++) {
+            inputs.add(new PtNDArray[segments]);
+            passes.add(new Pass[segments]);
         }
-        return outputs;
+        int all = JniUtils.getNumThreads();
+        if (side == null || images.size() < 2 || all < 2) {
+            for (int g = 0; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record);
+            return List.of(outputs);
+        }
+        long sidePixels = 0;
+        for (int g = 1; g < images.size(); g++) sidePixels += pixels(images.get(g));
+        threads = CropGroupThread.split(all, pixels(images.get(0)), sidePixels);
+        Future<Map<String, PtNDArray[]>> others = side.submit(threads[1], () -> {
+            network.beginSideStatistics();
+            try {
+                for (int g = 1; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record);
+            } catch (RuntimeException | Error e) {
+                SwavNetwork.discard(network.endSideStatistics());
+                throw e;
+            }
+            return network.endSideStatistics();
+        });
+        JniUtils.setNumThreads(threads[0]);
+        try {
+            outputs[0] = forward(0, images.get(0), record);
+        } catch (RuntimeException | Error e) {
+            CropGroupThread.settle(others);
+            throw e;
+        } finally {
+            JniUtils.setNumThreads(all);
+        }
+        Map<String, PtNDArray[]> sideStatistics = CropGroupThread.join(others);
+        network.foldSideStatistics(sideStatistics, images.size() - 1);
+        return List.of(outputs);
+    }
+
+    /** Group {@code g}'s forward through every segment; its output. */
+    private PtNDArray forward(int g, PtNDArray x, boolean record) {
+        PtNDArray[] in = inputs.get(g);
+        Pass[] recorded = passes.get(g);
+        for (int s = 0; s < in.length; s++) {
+            if (recompute) {
+                in[s] = x;
+                Pass p = run(s, x, mode, false);
+                x = detached(p.out(), step);
+                p.manager().close();
+            } else {
+                recorded[s] = run(s, x, mode, record);
+                x = recorded[s].out();
+            }
+        }
+        return x;
     }
 
     /**
@@ -78,19 +130,72 @@ final class SegmentedTrunk {
      */
     void backward(List<PtNDArray> outputGradients, IntConsumer segmentDone) {
         List<PtNDArray> grads = new ArrayList<>(outputGradients);
-        for (int s = network.segments() - 1; s >= 0; s--) {
-            for (int g = 0; g < grads.size(); g++) {
-                Pass p = recompute ? run(s, inputs.get(g)[s], frozen(mode), true) : passes.get(g)[s];
-                JniUtils.backward(p.out(), grads.get(g), false, false);
-                PtNDArray inputGrad = s > 0 ? JniUtils.getGradient(p.in()) : null;
-                if (inputGrad != null) inputGrad.attach(step);
-                grads.get(g).close();
-                p.manager().close();
-                if (!recompute) passes.get(g)[s] = null;
-                grads.set(g, inputGrad);
+        if (threads == null) {
+            for (int s = network.segments() - 1; s >= 0; s--) {
+                for (int g = 0; g < grads.size(); g++) grads.set(g, backward(s, g, grads.get(g)));
+                segmentDone.accept(s);
             }
-            segmentDone.accept(s);
+            return;
         }
+        backwardBesideEachOther(grads, segmentDone);
+    }
+
+    /**
+     * Group 0's backward on the caller, the other groups' on the side thread, which also runs {@code segmentDone}
+     * for each segment once the caller is past it too (it finishes its own, smaller share first and then only
+     * follows the caller, so the updates stay off the caller's path).
+     */
+    private void backwardBesideEachOther(List<PtNDArray> grads, IntConsumer segmentDone) {
+        int segments = network.segments();
+        CountDownLatch[] callerDone = new CountDownLatch[segments];
+        for (int s = 0; s < segments; s++) callerDone[s] = new CountDownLatch(1);
+        AtomicBoolean callerFailed = new AtomicBoolean();
+        Future<Void> others = side.submit(threads[1], () -> {
+            int next = segments - 1; // the next segment to hand to segmentDone
+            for (int s = segments - 1; s >= 0; s--) {
+                for (int g = 1; g < grads.size(); g++) grads.set(g, backward(s, g, grads.get(g)));
+                while (next >= s && callerDone[next].getCount() == 0) segmentDone.accept(next--);
+            }
+            for (; next >= 0; next--) {
+                while (!callerDone[next].await(20, TimeUnit.MILLISECONDS)) {
+                    if (callerFailed.get()) return null;
+                }
+                segmentDone.accept(next);
+            }
+            return null;
+        });
+        JniUtils.setNumThreads(threads[0]);
+        try {
+            PtNDArray grad = grads.get(0);
+            for (int s = segments - 1; s >= 0; s--) {
+                grad = backward(s, 0, grad);
+                callerDone[s].countDown();
+            }
+        } catch (RuntimeException | Error e) {
+            callerFailed.set(true);
+            CropGroupThread.settle(others);
+            throw e;
+        } finally {
+            JniUtils.setNumThreads(threads[0] + threads[1]);
+        }
+        CropGroupThread.join(others);
+    }
+
+    /** Differentiates segment {@code s} of group {@code g} from {@code grad} (consumed); its input's gradient. */
+    private PtNDArray backward(int s, int g, PtNDArray grad) {
+        Pass p = recompute ? run(s, inputs.get(g)[s], frozen(mode), true) : passes.get(g)[s];
+        JniUtils.backward(p.out(), grad, false, false);
+        PtNDArray inputGrad = s > 0 ? JniUtils.getGradient(p.in()) : null;
+        if (inputGrad != null) inputGrad.attach(step);
+        grad.close();
+        p.manager().close();
+        if (!recompute) passes.get(g)[s] = null;
+        return inputGrad;
+    }
+
+    private static long pixels(PtNDArray images) {
+        long[] shape = images.getShape().getShape();
+        return shape[0] * shape[2] * shape[3];
     }
 
     /** Segment {@code s} on a detached copy of {@code x}, in a fresh manager; records when {@code record}. */

@@ -37,6 +37,11 @@ final class SwavNetwork {
     private final List<List<String>> segmentNames = new ArrayList<>();
     /** Updated running statistics of the current training pass, by BN layer name: [mean, var]. */
     private final Map<String, PtNDArray[]> pending = new HashMap<>();
+    /**
+     * The running statistics of crop groups that a second thread passes at the same time as the caller's
+     * ({@link SegmentedTrunk}): kept apart, starting from zero, and folded into {@link #pending} afterwards.
+     */
+    private final ThreadLocal<Map<String, PtNDArray[]>> sidePending = new ThreadLocal<>();
     /** Training-mode BN over the data-parallel group's batch; null: each worker's own batch (torch's kernel). */
     private SyncBatchNorm syncBn;
 
@@ -225,13 +230,18 @@ final class SwavNetwork {
             // torch writes batch statistics into whatever running buffers it gets: hand it copies, so a step whose
             // loss turns out NaN leaves the model's statistics untouched. A layer met again (the next crop
             // resolution) continues from its copies, as torch's buffers would.
-            PtNDArray[] copies = mode == BnMode.TRAIN ? pending.get(name) : null;
+            Map<String, PtNDArray[]> side = sidePending.get();
+            Map<String, PtNDArray[]> tape = side != null ? side : pending;
+            PtNDArray[] copies = mode == BnMode.TRAIN ? tape.get(name) : null;
             if (copies == null) {
-                copies = new PtNDArray[] {JniUtils.clone(mean), JniUtils.clone(var)};
+                // a side pass's buffers start at zero and so end as the groups' share of the new statistics
+                copies = side != null && mode == BnMode.TRAIN
+                        ? new PtNDArray[] {(PtNDArray) mean.zerosLike(), (PtNDArray) var.zerosLike()}
+                        : new PtNDArray[] {JniUtils.clone(mean), JniUtils.clone(var)};
                 // a training pass's copies outlive the segment that made them (activation checkpointing closes
                 // each segment's arrays right after its forward), so they stay with the model until committed
                 if (mode == BnMode.TRAIN) {
-                    pending.put(name, copies);
+                    tape.put(name, copies);
                 } else {
                     copies[0].attach(x.getManager());
                     copies[1].attach(x.getManager());
@@ -247,6 +257,49 @@ final class SwavNetwork {
                 mode != BnMode.EVAL);
     }
 
+    /** From now on this thread's training passes keep their running statistics apart (see {@link #sidePending}). */
+    void beginSideStatistics() {
+        sidePending.set(new HashMap<>());
+    }
+
+    /** This thread's side statistics, which it stops keeping. */
+    Map<String, PtNDArray[]> endSideStatistics() {
+        Map<String, PtNDArray[]> side = sidePending.get();
+        sidePending.remove();
+        return side;
+    }
+
+    /**
+     * Folds side statistics gathered over {@code groups} crop groups into the caller's, as if those groups had run
+     * after the caller's: torch moves a buffer by r = (1 - m) r + m s per group, so after the caller's pass r and k
+     * more groups it holds (1 - m)^k r + (what the side buffers, started at zero, hold). Frees the side's buffers.
+     */
+    void foldSideStatistics(Map<String, PtNDArray[]> side, int groups) {
+        double keep = Math.pow(1 - Ops.BN_MOMENTUM, groups);
+        Grad.withoutGradient(() -> {
+            for (Map.Entry<String, PtNDArray[]> e : side.entrySet()) {
+                PtNDArray[] own = pending.get(e.getKey());
+                for (int i = 0; i < 2; i++) {
+                    // not in place: the caller's BN backward reads its running buffers and checks their version
+                    PtNDArray folded = (PtNDArray) own[i].mul(keep).add(e.getValue()[i]);
+                    own[i].close();
+                    e.getValue()[i].close();
+                    own[i] = folded;
+                }
+            }
+        });
+        side.clear();
+    }
+
+    /** Frees side statistics that will not be folded. */
+    static void discard(Map<String, PtNDArray[]> side) {
+        for (PtNDArray[] copies : side.values()) {
+            copies[0].close();
+            copies[1].close();
+        }
+        side.clear();
+    }
+
     /** Makes the running statistics of the last TRAIN pass the model's own (after its loss proved finite). */
     void commitRunningStatistics() {
         for (Map.Entry<String, PtNDArray[]> e : pending.entrySet()) {
@@ -258,10 +311,6 @@ final class SwavNetwork {
 
     /** Forgets the statistics of a TRAIN pass that will not be committed. */
     void discardRunningStatistics() {
-        for (PtNDArray[] copies : pending.values()) {
-            copies[0].close();
-            copies[1].close();
-        }
-        pending.clear();
+        discard(pending);
     }
 }
