@@ -6,10 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
@@ -75,7 +72,7 @@ final class SegmentedTrunk {
         }
         int all = JniUtils.getNumThreads();
         if (side == null || images.size() < 2 || all < 2) {
-            for (int g = 0; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record);
+            for (int g = 0; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record, () -> { });
             return List.of(outputs);
         }
         long sidePixels = 0;
@@ -84,7 +81,7 @@ final class SegmentedTrunk {
         Future<Map<String, PtNDArray[]>> others = side.submit(threads[1], () -> {
             network.beginSideStatistics();
             try {
-                for (int g = 1; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record);
+                for (int g = 1; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record, () -> { });
             } catch (RuntimeException | Error e) {
                 SwavNetwork.discard(network.endSideStatistics());
                 throw e;
@@ -93,7 +90,14 @@ final class SegmentedTrunk {
         });
         JniUtils.setNumThreads(threads[0]);
         try {
-            outputs[0] = forward(0, images.get(0), record);
+            // once the side is done (its groups are smaller), the rest of group 0 gets every thread
+            boolean[] widened = {false};
+            outputs[0] = forward(0, images.get(0), record, () -> {
+                if (!widened[0] && others.isDone()) {
+                    JniUtils.setNumThreads(all);
+                    widened[0] = true;
+                }
+            });
         } catch (RuntimeException | Error e) {
             CropGroupThread.settle(others);
             throw e;
@@ -105,8 +109,8 @@ final class SegmentedTrunk {
         return List.of(outputs);
     }
 
-    /** Group {@code g}'s forward through every segment; its output. */
-    private PtNDArray forward(int g, PtNDArray x, boolean record) {
+    /** Group {@code g}'s forward through every segment, {@code between} after each; its output. */
+    private PtNDArray forward(int g, PtNDArray x, boolean record, Runnable between) {
         PtNDArray[] in = inputs.get(g);
         Pass[] recorded = passes.get(g);
         for (int s = 0; s < in.length; s++) {
@@ -119,6 +123,7 @@ final class SegmentedTrunk {
                 recorded[s] = run(s, x, mode, record);
                 x = recorded[s].out();
             }
+            between.run();
         }
         return x;
     }
@@ -141,44 +146,82 @@ final class SegmentedTrunk {
     }
 
     /**
-     * Group 0's backward on the caller, the other groups' on the side thread, which also runs {@code segmentDone}
-     * for each segment once the caller is past it too (it finishes its own, smaller share first and then only
-     * follows the caller, so the updates stay off the caller's path).
+     * Group 0's backward on the caller, the other groups' on the side thread. The side finishes first (its groups are
+     * smaller) and meanwhile runs {@code segmentDone} for every segment both are past; then it retires, the caller
+     * takes every intra-op thread and runs {@code segmentDone} for the rest itself.
      */
     private void backwardBesideEachOther(List<PtNDArray> grads, IntConsumer segmentDone) {
         int segments = network.segments();
-        CountDownLatch[] callerDone = new CountDownLatch[segments];
-        for (int s = 0; s < segments; s++) callerDone[s] = new CountDownLatch(1);
-        AtomicBoolean callerFailed = new AtomicBoolean();
+        SegmentUpdates updates = new SegmentUpdates(segments, segmentDone);
         Future<Void> others = side.submit(threads[1], () -> {
-            int next = segments - 1; // the next segment to hand to segmentDone
             for (int s = segments - 1; s >= 0; s--) {
                 for (int g = 1; g < grads.size(); g++) grads.set(g, backward(s, g, grads.get(g)));
-                while (next >= s && callerDone[next].getCount() == 0) segmentDone.accept(next--);
+                updates.sidePast(s);
             }
-            for (; next >= 0; next--) {
-                while (!callerDone[next].await(20, TimeUnit.MILLISECONDS)) {
-                    if (callerFailed.get()) return null;
-                }
-                segmentDone.accept(next);
-            }
+            updates.retireSide();
             return null;
         });
+        int all = threads[0] + threads[1];
         JniUtils.setNumThreads(threads[0]);
         try {
             PtNDArray grad = grads.get(0);
+            boolean widened = false;
             for (int s = segments - 1; s >= 0; s--) {
                 grad = backward(s, 0, grad);
-                callerDone[s].countDown();
+                if (updates.callerPast(s) && !widened) {
+                    JniUtils.setNumThreads(all);
+                    widened = true;
+                }
             }
         } catch (RuntimeException | Error e) {
-            callerFailed.set(true);
             CropGroupThread.settle(others);
             throw e;
         } finally {
-            JniUtils.setNumThreads(threads[0] + threads[1]);
+            JniUtils.setNumThreads(all);
         }
         CropGroupThread.join(others);
+        updates.callerPast(0);
+    }
+
+    /**
+     * Which segments both sides of a step's backward are past, and the hand-off of their updates: in order from the
+     * last segment, each once, by the side while it works and by the caller after the side has retired.
+     */
+    private static final class SegmentUpdates {
+        private final IntConsumer segmentDone;
+        private int next;
+        private int callerPast;
+        private int sidePast;
+        private boolean sideRetired;
+
+        SegmentUpdates(int segments, IntConsumer segmentDone) {
+            this.segmentDone = segmentDone;
+            this.next = segments - 1;
+            this.callerPast = segments;
+            this.sidePast = segments;
+        }
+
+        synchronized void sidePast(int s) {
+            sidePast = s;
+            applyReady();
+        }
+
+        synchronized void retireSide() {
+            applyReady();
+            sideRetired = true;
+        }
+
+        /** Records that the caller is past segment {@code s}; whether the side has retired. */
+        synchronized boolean callerPast(int s) {
+            callerPast = s;
+            if (sideRetired) applyReady();
+            return sideRetired;
+        }
+
+        private void applyReady() {
+            int past = Math.max(callerPast, sidePast);
+            while (next >= past) segmentDone.accept(next--);
+        }
     }
 
     /** Differentiates segment {@code s} of group {@code g} from {@code grad} (consumed); its input's gradient. */
