@@ -6,6 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
 import java.util.function.IntConsumer;
 import org.seer4j.djl.SwavNetwork.BnMode;
@@ -152,9 +153,12 @@ final class SegmentedTrunk {
      */
     private void backwardBesideEachOther(List<PtNDArray> grads, IntConsumer segmentDone) {
         int segments = network.segments();
-        SegmentUpdates updates = new SegmentUpdates(segments, segmentDone);
+        long[] bytes = new long[segments];
+        for (int s = 0; s < segments; s++) bytes[s] = network.segmentGradientBytes(s);
+        SegmentUpdates updates = new SegmentUpdates(bytes, segmentDone);
         Future<Void> others = side.submit(threads[1], () -> {
             for (int s = segments - 1; s >= 0; s--) {
+                updates.awaitRoomFor(s);
                 for (int g = 1; g < grads.size(); g++) grads.set(g, backward(s, g, grads.get(g)));
                 updates.sidePast(s);
             }
@@ -174,6 +178,7 @@ final class SegmentedTrunk {
                 }
             }
         } catch (RuntimeException | Error e) {
+            updates.abort();
             CropGroupThread.settle(others);
             throw e;
         } finally {
@@ -186,41 +191,125 @@ final class SegmentedTrunk {
     /**
      * Which segments both sides of a step's backward are past, and the hand-off of their updates: in order from the
      * last segment, each once, by the side while it works and by the caller after the side has retired.
+     *
+     * <p>Gradients of a segment live until both sides are past it, so the side may run ahead of the caller only
+     * while the gradients held stay within {@link #budget}: the larger of {@link #MIN_BUDGET} and the largest
+     * segment's. A small trunk's side never waits; a billion-parameter one holds at most two segments' gradients
+     * instead of one (in turn) rather than the whole model's.
      */
-    private static final class SegmentUpdates {
+    static final class SegmentUpdates {
+        static final long MIN_BUDGET = 256L << 20;
+        private final long[] bytes;
+        private final long budget;
         private final IntConsumer segmentDone;
         private int next;
         private int callerPast;
         private int sidePast;
         private boolean sideRetired;
+        private boolean aborted;
 
-        SegmentUpdates(int segments, IntConsumer segmentDone) {
+        SegmentUpdates(long[] bytes, IntConsumer segmentDone) {
+            this(bytes, MIN_BUDGET, segmentDone);
+        }
+
+        SegmentUpdates(long[] bytes, long minBudget, IntConsumer segmentDone) {
+            this.bytes = bytes;
             this.segmentDone = segmentDone;
-            this.next = segments - 1;
-            this.callerPast = segments;
-            this.sidePast = segments;
+            long largest = 0;
+            for (long b : bytes) largest = Math.max(largest, b);
+            this.budget = Math.max(minBudget, largest);
+            this.next = bytes.length - 1;
+            this.callerPast = bytes.length;
+            this.sidePast = bytes.length;
         }
 
-        synchronized void sidePast(int s) {
-            sidePast = s;
-            applyReady();
+        /** Blocks the side until segment {@code s}'s gradients fit beside those not yet applied. */
+        void awaitRoomFor(int s) throws InterruptedException {
+            while (true) {
+                int from;
+                int to;
+                synchronized (this) {
+                    from = next;
+                    to = claimReady();
+                    if (to > from) {
+                        long held = 0;
+                        for (int t = next; t >= s; t--) held += bytes[t];
+                        if (held <= budget || next == s) return;
+                        if (aborted) throw new CancellationException("the caller's backward failed");
+                        wait();
+                        continue;
+                    }
+                }
+                apply(from, to);
+            }
         }
 
-        synchronized void retireSide() {
-            applyReady();
-            sideRetired = true;
+        void sidePast(int s) {
+            int from;
+            int to;
+            synchronized (this) {
+                sidePast = s;
+                from = next;
+                to = claimReady();
+            }
+            apply(from, to);
         }
 
-        /** Records that the caller is past segment {@code s}; whether the side has retired. */
-        synchronized boolean callerPast(int s) {
-            callerPast = s;
-            if (sideRetired) applyReady();
-            return sideRetired;
+        void retireSide() {
+            while (true) {
+                int from;
+                int to;
+                synchronized (this) {
+                    from = next;
+                    to = claimReady();
+                    if (to > from) {
+                        sideRetired = true;
+                        return;
+                    }
+                }
+                apply(from, to);
+            }
         }
 
-        private void applyReady() {
+        /**
+         * Records that the caller is past segment {@code s}, and once the side has retired applies what is ready;
+         * whether the side has retired.
+         */
+        boolean callerPast(int s) {
+            int from;
+            int to;
+            synchronized (this) {
+                callerPast = s;
+                notifyAll();
+                if (!sideRetired) return false;
+                from = next;
+                to = claimReady();
+            }
+            apply(from, to);
+            return true;
+        }
+
+        /** Releases a side waiting for room: the caller has failed. */
+        synchronized void abort() {
+            aborted = true;
+            notifyAll();
+        }
+
+        /**
+         * Claims the segments both sides are past, from {@link #next} down; returns the last one claimed (greater
+         * than the old {@code next} when none). Only one thread claims at a time: the side until it retires, then the
+         * caller, so the segments are applied in order, each once, outside the lock.
+         */
+        private int claimReady() {
             int past = Math.max(callerPast, sidePast);
-            while (next >= past) segmentDone.accept(next--);
+            if (next < past) return next + 1;
+            int last = past;
+            next = past - 1;
+            return last;
+        }
+
+        private void apply(int from, int to) {
+            for (int t = from; t >= to; t--) segmentDone.accept(t);
         }
     }
 

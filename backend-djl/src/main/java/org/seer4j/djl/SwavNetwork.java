@@ -158,6 +158,13 @@ final class SwavNetwork {
         return segmentNames.get(s).stream().filter(n -> params.entry(n).kind().trainable()).toList();
     }
 
+    /** Bytes of the gradients of trunk segment {@code s}'s trainable tensors. */
+    long segmentGradientBytes(int s) {
+        long values = 0;
+        for (String n : segmentParameters(s)) values += params.entry(n).shape().size();
+        return values * params.dataType().getNumOfBytes();
+    }
+
     /**
      * Trunk segment {@code s} on its input: the stem (conv, BN, ReLU) for 0, residual block {@code s - 1} after.
      * The last segment's output, globally average-pooled, is {@link #trunk}'s result.
