@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
@@ -147,9 +148,9 @@ final class SegmentedTrunk {
     }
 
     /**
-     * Group 0's backward on the caller, the other groups' on the side thread. The side finishes first (its groups are
-     * smaller) and meanwhile runs {@code segmentDone} for every segment both are past; then it retires, the caller
-     * takes every intra-op thread and runs {@code segmentDone} for the rest itself.
+     * Group 0's backward on the caller, the other groups' on the side thread. The side runs {@code segmentDone} for
+     * every segment once both are past it: while it differentiates its own (smaller) groups, then, done with those,
+     * following the caller, who from then on has every intra-op thread; so the updates stay off the caller's path.
      */
     private void backwardBesideEachOther(List<PtNDArray> grads, IntConsumer segmentDone) {
         int segments = network.segments();
@@ -162,7 +163,7 @@ final class SegmentedTrunk {
                 for (int g = 1; g < grads.size(); g++) grads.set(g, backward(s, g, grads.get(g)));
                 updates.sidePast(s);
             }
-            updates.retireSide();
+            updates.followCaller();
             return null;
         });
         int all = threads[0] + threads[1];
@@ -185,14 +186,13 @@ final class SegmentedTrunk {
             JniUtils.setNumThreads(all);
         }
         CropGroupThread.join(others);
-        updates.callerPast(0);
     }
 
     /**
-     * Which segments both sides of a step's backward are past, and the hand-off of their updates: in order from the
-     * last segment, each once, by the side while it works and by the caller after the side has retired.
+     * Which segments both threads of a side-by-side backward are past; the side thread applies their updates, in
+     * order from the last segment, each once, outside the lock.
      *
-     * <p>Gradients of a segment live until both sides are past it, so the side may run ahead of the caller only
+     * <p>Gradients of a segment live until both threads are past it, so the side may run ahead of the caller only
      * while the gradients held stay within {@link #budget}: the larger of {@link #MIN_BUDGET} and the largest
      * segment's. A small trunk's side never waits; a billion-parameter one holds at most two segments' gradients
      * instead of one (in turn) rather than the whole model's.
@@ -202,10 +202,12 @@ final class SegmentedTrunk {
         private final long[] bytes;
         private final long budget;
         private final IntConsumer segmentDone;
+        /** The next segment to apply; -1 when all are. */
         private int next;
         private int callerPast;
         private int sidePast;
-        private boolean sideRetired;
+        /** Whether the side has differentiated all its own groups (the caller may then take every thread). */
+        private boolean sideOwnDone;
         private boolean aborted;
 
         SegmentUpdates(long[] bytes, IntConsumer segmentDone) {
@@ -223,27 +225,16 @@ final class SegmentedTrunk {
             this.sidePast = bytes.length;
         }
 
-        /** Blocks the side until segment {@code s}'s gradients fit beside those not yet applied. */
+        /** Side: applies what is ready, then blocks until segment {@code s}'s gradients fit beside those held. */
         void awaitRoomFor(int s) throws InterruptedException {
-            while (true) {
-                int from;
-                int to;
-                synchronized (this) {
-                    from = next;
-                    to = claimReady();
-                    if (to > from) {
-                        long held = 0;
-                        for (int t = next; t >= s; t--) held += bytes[t];
-                        if (held <= budget || next == s) return;
-                        if (aborted) throw new CancellationException("the caller's backward failed");
-                        wait();
-                        continue;
-                    }
-                }
-                apply(from, to);
-            }
+            applyReadyOrWait(() -> {
+                long held = 0;
+                for (int t = next; t >= s; t--) held += bytes[t];
+                return held <= budget || next == s;
+            });
         }
 
+        /** Side: it is past segment {@code s} in all its groups; applies what is ready. */
         void sidePast(int s) {
             int from;
             int to;
@@ -255,7 +246,29 @@ final class SegmentedTrunk {
             apply(from, to);
         }
 
-        void retireSide() {
+        /** Side, done with its own groups: applies every segment as the caller gets past it, then returns. */
+        void followCaller() throws InterruptedException {
+            synchronized (this) {
+                sideOwnDone = true;
+            }
+            applyReadyOrWait(() -> next < 0);
+        }
+
+        /** Caller: it is past segment {@code s}; whether the side is done with its own groups. */
+        synchronized boolean callerPast(int s) {
+            callerPast = s;
+            notifyAll();
+            return sideOwnDone;
+        }
+
+        /** Caller, failing: releases a waiting side. */
+        synchronized void abort() {
+            aborted = true;
+            notifyAll();
+        }
+
+        /** Applies ready segments (outside the lock) until {@code done} holds; waits for the caller between. */
+        private void applyReadyOrWait(BooleanSupplier done) throws InterruptedException {
             while (true) {
                 int from;
                 int to;
@@ -263,8 +276,10 @@ final class SegmentedTrunk {
                     from = next;
                     to = claimReady();
                     if (to > from) {
-                        sideRetired = true;
-                        return;
+                        if (done.getAsBoolean()) return;
+                        if (aborted) throw new CancellationException("the caller's backward failed");
+                        wait();
+                        continue;
                     }
                 }
                 apply(from, to);
@@ -272,33 +287,8 @@ final class SegmentedTrunk {
         }
 
         /**
-         * Records that the caller is past segment {@code s}, and once the side has retired applies what is ready;
-         * whether the side has retired.
-         */
-        boolean callerPast(int s) {
-            int from;
-            int to;
-            synchronized (this) {
-                callerPast = s;
-                notifyAll();
-                if (!sideRetired) return false;
-                from = next;
-                to = claimReady();
-            }
-            apply(from, to);
-            return true;
-        }
-
-        /** Releases a side waiting for room: the caller has failed. */
-        synchronized void abort() {
-            aborted = true;
-            notifyAll();
-        }
-
-        /**
-         * Claims the segments both sides are past, from {@link #next} down; returns the last one claimed (greater
-         * than the old {@code next} when none). Only one thread claims at a time: the side until it retires, then the
-         * caller, so the segments are applied in order, each once, outside the lock.
+         * Claims the segments both threads are past, from {@link #next} down; returns the last one claimed (above
+         * the old {@code next} when none). Only the side claims, so they are applied in order, each once.
          */
         private int claimReady() {
             int past = Math.max(callerPast, sidePast);

@@ -16,25 +16,32 @@ import org.seer4j.djl.SegmentedTrunk.SegmentUpdates;
 class SegmentUpdatesTest {
 
     @Test
-    void eachSegmentIsAppliedOnceInOrderOnlyWhenBothSidesArePastIt() {
+    void eachSegmentIsAppliedOnceInOrderOnlyWhenBothThreadsArePastIt() throws Exception {
         List<Integer> applied = new CopyOnWriteArrayList<>();
         SegmentUpdates u = new SegmentUpdates(new long[] {1, 1, 1, 1}, applied::add);
         u.sidePast(3);
         assertThat(applied).isEmpty();            // the caller is still in segment 3
-        assertThat(u.callerPast(3)).isFalse();    // the side has not retired: it applies, not the caller
-        assertThat(applied).isEmpty();
+        assertThat(u.callerPast(3)).isFalse();    // the side is not done with its own groups
+        assertThat(applied).isEmpty();            // the caller never applies
         u.sidePast(2);
         assertThat(applied).containsExactly(3);
         u.sidePast(1);
         u.sidePast(0);
-        u.retireSide();
-        assertThat(applied).containsExactly(3);
-        assertThat(u.callerPast(2)).isTrue();     // retired: the caller applies from now on
-        assertThat(applied).containsExactly(3, 2);
-        u.callerPast(0);
-        assertThat(applied).containsExactly(3, 2, 1, 0);
-        u.callerPast(0);
-        assertThat(applied).containsExactly(3, 2, 1, 0);
+        ExecutorService side = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> following = side.submit(() -> {
+                u.followCaller();
+                return null;
+            });
+            assertThatBlocks(following);
+            assertThat(u.callerPast(2)).isTrue(); // the side is done with its own: the caller may widen
+            u.callerPast(1);
+            u.callerPast(0);
+            following.get(10, TimeUnit.SECONDS);
+            assertThat(applied).containsExactly(3, 2, 1, 0);
+        } finally {
+            side.shutdownNow();
+        }
     }
 
     @Test
@@ -90,9 +97,9 @@ class SegmentUpdatesTest {
             u.awaitRoomFor(s); // returns at once: four segments are far below the 256 MiB floor
             u.sidePast(s);
         }
-        u.retireSide();
         assertThat(applied).isEmpty();
         u.callerPast(0);
+        u.followCaller();
         assertThat(applied).containsExactly(3, 2, 1, 0);
     }
 
