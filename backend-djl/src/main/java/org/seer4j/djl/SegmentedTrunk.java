@@ -195,7 +195,7 @@ final class SegmentedTrunk {
      * <p>Gradients of a segment live until both threads are past it, so the side may run ahead of the caller only
      * while the gradients held stay within {@link #budget}: the larger of {@link #MIN_BUDGET} and the largest
      * segment's. A small trunk's side never waits; a billion-parameter one holds at most two segments' gradients
-     * instead of one (in turn) rather than the whole model's.
+     * (one when the groups run in turn), never the whole model's.
      */
     static final class SegmentUpdates {
         static final long MIN_BUDGET = 256L << 20;
