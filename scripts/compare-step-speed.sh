@@ -45,14 +45,17 @@ systems=(torch-compile djl tensorflow)
 # of its generic ones); PyTorch then runs both as shipped and with the same shim, so both references are reported.
 shim="$here/app/target/native/libseer4j_mkl_vendor_shim.so"
 [ -f "$shim" ] && systems+=(torch-compile-shim)
+reference() {  # mode: the PyTorch reference's JSON lines
+  "$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode "$1" --steps "$steps" --json
+}
 run() {  # system round
   local load
   load=$(cut -d' ' -f1 /proc/loadavg)
   local line
   case "$1" in
-    torch-compile) line=$("$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode compile --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
-    torch-compile-shim) line=$(LD_PRELOAD="$shim" "$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode compile --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
-    torch-eager) line=$("$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode eager --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
+    torch-compile) line=$(reference compile 2>"$out/$1-$2.err" | tail -1) ;;
+    torch-compile-shim) line=$(LD_PRELOAD="$shim" reference compile 2>"$out/$1-$2.err" | tail -1) ;;
+    torch-eager) line=$(reference eager 2>"$out/$1-$2.err" | tail -1) ;;
     djl|tensorflow) line=$("$here/seer4j" bench --backend "$1" --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
   esac
   echo "{\"system\": \"$1\", \"round\": $2, \"load_average\": $load, \"result\": ${line:-null}}" >> "$results"

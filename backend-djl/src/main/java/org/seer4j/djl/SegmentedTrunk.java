@@ -154,9 +154,7 @@ final class SegmentedTrunk {
      */
     private void backwardBesideEachOther(List<PtNDArray> grads, IntConsumer segmentDone) {
         int segments = network.segments();
-        long[] bytes = new long[segments];
-        for (int s = 0; s < segments; s++) bytes[s] = network.segmentGradientBytes(s);
-        SegmentUpdates updates = new SegmentUpdates(bytes, segmentDone);
+        SegmentUpdates updates = new SegmentUpdates(network.segmentGradientBytes(), segmentDone);
         Future<Void> others = side.submit(threads[1], () -> {
             for (int s = segments - 1; s >= 0; s--) {
                 updates.awaitRoomFor(s);
@@ -235,15 +233,11 @@ final class SegmentedTrunk {
         }
 
         /** Side: it is past segment {@code s} in all its groups; applies what is ready. */
-        void sidePast(int s) {
-            int from;
-            int to;
+        void sidePast(int s) throws InterruptedException {
             synchronized (this) {
                 sidePast = s;
-                from = next;
-                to = claimReady();
             }
-            apply(from, to);
+            applyReadyOrWait(() -> true);
         }
 
         /** Side, done with its own groups: applies every segment as the caller gets past it, then returns. */

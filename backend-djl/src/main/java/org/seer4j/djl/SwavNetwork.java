@@ -44,12 +44,19 @@ final class SwavNetwork {
     private final ThreadLocal<Map<String, PtNDArray[]>> sidePending = new ThreadLocal<>();
     /** Training-mode BN over the data-parallel group's batch; null: each worker's own batch (torch's kernel). */
     private SyncBatchNorm syncBn;
+    private final long[] segmentGradientBytes;
 
     SwavNetwork(ModelDefinition definition, ModelParameters params) {
         this.definition = definition;
         this.params = params;
         this.channelsLast = DjlSwavModel.channelsLast(params.dataType());
         declare();
+        this.segmentGradientBytes = new long[segments()];
+        for (int s = 0; s < segmentGradientBytes.length; s++) {
+            long values = 0;
+            for (String n : segmentParameters(s)) values += params.entry(n).shape().size();
+            segmentGradientBytes[s] = values * params.dataType().getNumOfBytes();
+        }
     }
 
     /** From now on training-mode BN normalises with the statistics of {@code sync}'s group. */
@@ -158,11 +165,9 @@ final class SwavNetwork {
         return segmentNames.get(s).stream().filter(n -> params.entry(n).kind().trainable()).toList();
     }
 
-    /** Bytes of the gradients of trunk segment {@code s}'s trainable tensors. */
-    long segmentGradientBytes(int s) {
-        long values = 0;
-        for (String n : segmentParameters(s)) values += params.entry(n).shape().size();
-        return values * params.dataType().getNumOfBytes();
+    /** Bytes of the gradients of each trunk segment's trainable tensors, by segment (fixed by the layout). */
+    long[] segmentGradientBytes() {
+        return segmentGradientBytes;
     }
 
     /**
