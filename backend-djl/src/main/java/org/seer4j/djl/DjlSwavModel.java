@@ -250,6 +250,11 @@ final class DjlSwavModel implements SwavModel {
         return cropGroups == null ? 0 : cropGroups.tasks();
     }
 
+    /** Arrays the model's manager and its sub-managers hold (a step must leave their number as it found it). */
+    int arraysHeld() {
+        return manager.getManagedArrays().size();
+    }
+
     /**
      * Averages (data-parallel) and applies the gradients of {@code entries}, or copies them into {@code into}
      * when given, then frees them.

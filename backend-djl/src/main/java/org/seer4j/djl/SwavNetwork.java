@@ -293,7 +293,9 @@ final class SwavNetwork {
                 PtNDArray[] own = pending.get(e.getKey());
                 for (int i = 0; i < 2; i++) {
                     // not in place: the caller's BN backward reads its running buffers and checks their version
-                    PtNDArray folded = (PtNDArray) own[i].mul(keep).add(e.getValue()[i]);
+                    PtNDArray scaled = (PtNDArray) own[i].mul(keep);
+                    PtNDArray folded = (PtNDArray) scaled.add(e.getValue()[i]);
+                    scaled.close();
                     own[i].close();
                     e.getValue()[i].close();
                     own[i] = folded;

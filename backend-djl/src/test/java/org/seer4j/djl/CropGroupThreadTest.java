@@ -60,6 +60,35 @@ class CropGroupThreadTest {
         for (int rank = 0; rank < 2; rank++) assertClose(sideBySide.get(rank), inTurn.get(rank));
     }
 
+    @Test
+    void stepsLeaveNoArraysBehindSideBySideOrInTurn() {
+        String before = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, "false");
+        try {
+            assertStepsFreeWhatTheyMake(false);
+        } finally {
+            if (before == null) System.clearProperty(PROPERTY);
+            else System.setProperty(PROPERTY, before);
+        }
+        assertStepsFreeWhatTheyMake(true);
+    }
+
+    private static void assertStepsFreeWhatTheyMake(boolean sideBySide) {
+        var settings = new EngineSettings("cpu", 2, 7, TinyNets.swavConfig(10), TinyNets.lars(0.3), TinyNets.views(), 4,
+                Collective.SINGLE, 1, false);
+        try (DjlSwavModel model = TinyNets.open(TinyNets.swav(true, true, 10), settings, DataType.FLOAT64, 5)) {
+            int[] held = new int[5];
+            for (int s = 0; s < held.length; s++) {
+                model.step(TinyNets.batch(4, 60 + s), new StepPlan(s, 0.3, false, false));
+                held[s] = model.arraysHeld();
+            }
+            assertThat(model.cropGroupTasks() > 0).isEqualTo(sideBySide);
+            // the first step creates the momentum buffers; from then on every step frees what it made
+            assertThat(held[4]).as("side by side %s: arrays held after each step %s", sideBySide,
+                    java.util.Arrays.toString(held)).isEqualTo(held[1]);
+        }
+    }
+
     private static Map<String, Tensor> trainWorker(Collective c, MultiCropBatch all) {
         var settings = new EngineSettings("cpu", 2, 7, TinyNets.swavConfig(10), TinyNets.lars(0.3), TinyNets.views(),
                 all.batchSize() / c.worldSize(), c, 1, false);
