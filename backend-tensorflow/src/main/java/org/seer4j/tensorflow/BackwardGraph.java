@@ -21,12 +21,14 @@ import org.tensorflow.types.TFloat32;
  * {@code addGradients} call fed with the gradient at the piece's output.
  *
  * <p>With an {@link Updater} (the training step) each piece's update runs as soon as its gradients and the gradient
- * at its input exist, and the previous piece's backward starts from that input gradient passed through an Identity
- * that waits for the update. Without that order TensorFlow's executor is free to run the whole backward before any
- * update (it did: every gradient of SEER's 256GF trunk, 5 GB, was alive at once); with it one piece's gradients are
- * alive at a time, each freed as its update consumes it. Waiting for the input gradient also means that the
- * backward ops reading the piece's weights are done, so the in-place update finds the weight buffer unshared and
- * does not copy it.
+ * at its input exist. Waiting for the input gradient means that the backward ops reading the piece's weights are
+ * done, so the in-place update finds the weight buffer unshared and does not copy it. When the model's gradients
+ * take more than {@link #WHOLE_GRADIENT_BYTES}, the previous piece's backward also starts from that input gradient
+ * passed through an Identity that waits for the update. Without that order TensorFlow's executor is free to run the
+ * whole backward before any update (it did: every gradient of SEER's 256GF trunk, 5 GB, was alive at once); with it
+ * one piece's gradients are alive at a time, each freed as its update consumes it. A smaller model's backward runs
+ * without those waits: each one joins the crop groups' backward at every piece, so the small crops' backward could
+ * not run ahead of the large crops' (as DJL's side thread does) and every update sat on the critical path.
  *
  * <p>Under activation checkpointing each segment (the stem, or a stage: {@link RegNetGraph#firstPiece}) is
  * recomputed from the input the forward pass kept, by a second copy of its ops on the same variables that starts only
@@ -50,6 +52,16 @@ final class BackwardGraph {
     final List<Op> updates = new ArrayList<>();
 
     /**
+     * Gradients a model may keep all at once: up to this, backward does not wait for each piece's update
+     * ({@code -Dseer4j.tf.wholeGradientBytes} overrides it, for tests and A/B runs).
+     */
+    static final long WHOLE_GRADIENT_BYTES = 256L << 20;
+    static final String WHOLE_GRADIENT_PROPERTY = "seer4j.tf.wholeGradientBytes";
+
+    /** Whether backward waits for each piece's update before the piece before it (see above). */
+    private final boolean waitForUpdates;
+
+    /**
      * @param bounds     per crop group, the input of every piece of the trunk and, last, the trunk's output
      * @param pieceVars  per piece, the variables it differentiates
      * @param headVars   the head's variables, differentiated together with {@code protos} from the loss
@@ -62,6 +74,9 @@ final class BackwardGraph {
                   UnaryOperator<Operand<TFloat32>> average, Updater updater) {
         int groups = bounds.size();
         int pieces = net.pieceCount();
+        long bytes = gradientBytes(headVars) + protoVar.size() * Float.BYTES;
+        for (List<TfVariable> vars : pieceVars) bytes += gradientBytes(vars);
+        this.waitForUpdates = bytes > Long.getLong(WHOLE_GRADIENT_PROPERTY, WHOLE_GRADIENT_BYTES);
         List<Output<?>> xs = new ArrayList<>();
         for (List<Operand<TFloat32>> b : bounds) xs.add(b.get(pieces).asOutput());
         headVars.forEach(v -> xs.add(v.read()));
@@ -123,13 +138,19 @@ final class BackwardGraph {
             if (updater != null) built.addAll(updater.apply(vars.get(i), g, after));
         }
         updates.addAll(built);
-        if (updater == null || built.isEmpty()) return inputGrads;
+        if (updater == null || built.isEmpty() || !waitForUpdates) return inputGrads;
         Output<?>[] gated = new Output<?>[inputGrads.length];
         for (int g = 0; g < gated.length; g++) {
             gated[g] = tf.withSubScope("gate" + g).withControlDependencies(built).identity(asFloat(inputGrads[g]))
                     .asOutput();
         }
         return gated;
+    }
+
+    private static long gradientBytes(List<TfVariable> vars) {
+        long n = 0;
+        for (TfVariable v : vars) n += v.size();
+        return n * Float.BYTES;
     }
 
     @SuppressWarnings("unchecked")

@@ -22,6 +22,7 @@ import org.seer4j.core.tensor.Tensor;
 import org.seer4j.core.tensor.TensorInfo;
 import org.seer4j.core.tensor.TensorReader;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -153,9 +154,14 @@ final class TfSwavModel implements SwavModel {
 
     /** Operations in the graph; constant once every crop-shape set has been seen. */
     int operationCount() {
+        return operationCount("");
+    }
+
+    /** Operations in the graph whose name contains {@code part}. */
+    int operationCount(String part) {
         int n = 0;
-        for (Iterator<?> it = graph.operations(); it.hasNext(); it.next()) {
-            n++;
+        for (Iterator<GraphOperation> it = graph.operations(); it.hasNext(); ) {
+            if (it.next().name().contains(part)) n++;
         }
         return n;
     }

@@ -65,6 +65,37 @@ class MemorySwitchesTest {
     }
 
     /**
+     * A model whose gradients exceed {@link BackwardGraph#WHOLE_GRADIENT_BYTES} (here the threshold is lowered to 0)
+     * makes each piece's backward wait for the update of the piece after it, so one piece's gradients are alive at a
+     * time; a smaller one lets backward run on. The order changes nothing else: the same weights after two steps.
+     */
+    @Test
+    void backwardWaitsForEachPiecesUpdateOnlyWhenTheGradientsExceedTheThreshold() {
+        MultiCropBatch batch = TinyNets.batch(2, 33);
+        Map<String, Tensor> w = TinyNets.randomWeights(DEF, 32);
+        TensorFlowEngine engine = new TensorFlowEngine(GroupedConv.SPLIT);
+        Map<String, Tensor> free;
+        try (TfSwavModel m = engine.open(DEF, settings(TinyNets.sgd(0.1), false), w)) {
+            for (int s = 0; s < 2; s++) m.step(batch, new StepPlan(s, 0.1, false, false));
+            assertThat(m.operationCount("/gate")).isZero();
+            free = m.weights();
+        }
+        String before = System.getProperty(BackwardGraph.WHOLE_GRADIENT_PROPERTY);
+        System.setProperty(BackwardGraph.WHOLE_GRADIENT_PROPERTY, "0");
+        try (TfSwavModel m = engine.open(DEF, settings(TinyNets.sgd(0.1), false), w)) {
+            for (int s = 0; s < 2; s++) m.step(batch, new StepPlan(s, 0.1, false, false));
+            // one gate per crop group at every piece but the stem, which has no input gradient
+            int pieces = TinyNets.swav(true, true, 10).trunk().blocks().size() + 1;
+            assertThat(m.operationCount("/gate")).isEqualTo(2 * (pieces - 1) + 2);
+            m.weights().forEach((name, t) -> assertThat(relativeError(t, free.get(name))).as(name)
+                    .isLessThanOrEqualTo(1e-6));
+        } finally {
+            if (before == null) System.clearProperty(BackwardGraph.WHOLE_GRADIENT_PROPERTY);
+            else System.setProperty(BackwardGraph.WHOLE_GRADIENT_PROPERTY, before);
+        }
+    }
+
+    /**
      * bfloat16 keeps 8 significant bits, so each stored momentum value carries a relative rounding error of at most
      * 2^-8. SwAV on a tiny net is chaotic (Sinkhorn's assignments flip), so a fixed loss tolerance would only
      * measure that chaos; the bound is instead what a perturbation of the same size does to the float32 run: the
