@@ -122,7 +122,10 @@ final class TfSwavModel implements SwavModel {
             vars.declareMomentum(settings.optim() != null && settings.optim().stateDtype().equals("bfloat16")
                     ? TBfloat16.class : TFloat32.class, name -> shards == null || owns(name));
             int localRank = settings.collective() == null ? 0 : settings.collective().localRank();
-            s = workers == null ? new Session(graph, SessionConfigs.of(settings.device(), settings.threads(), localRank))
+            int groups = settings.views() == null ? 1 : settings.views().crops().size();
+            s = workers == null
+                    ? new Session(graph, SessionConfigs.forCropGroups(settings.device(), settings.threads(), groups,
+                    localRank))
                     // collective ops run only in a session on the worker's TF server
                     : TargetedSession.open(graph, workers.target(),
                             workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads(), localRank)));
