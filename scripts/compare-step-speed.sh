@@ -5,18 +5,23 @@
 # round, so a shared machine's drift hits all alike; each run is a fresh process whose JSON line (with the load
 # average at its start) goes to OUT/results.jsonl; the end prints every round's images/s per system and the means.
 #
-#   scripts/compare-step-speed.sh [--rounds N] [--steps S] [--eager] [--out DIR]
+#   scripts/compare-step-speed.sh [--rounds N] [--steps S] [--warmup W] [--eager] [--out DIR]
+#
+# --warmup W untimed steps before the timed ones in every system (default 2): the engines reach their steady speed
+# only after 10-20 steps (the JVM compiles their per-op code, glibc's arenas settle), so --warmup 12 measures what a
+# training run sees.
 #
 # Needs the PyTorch 2.13 venv (scripts/setup-torch-venv.sh; VENV overrides /work/venv-torch213) and builds seer4j
 # through ./seer4j. Takes the big-memory lock for the whole comparison (each process stays near 1 GB, but timing
 # next to a big job is meaningless); NO_LOCK=1 skips it.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rounds=3 steps=7 eager=0 out=""
+rounds=3 steps=7 warmup=2 eager=0 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --eager) eager=1; shift ;;
     --out) out="$2"; shift 2 ;;
     *) echo "compare-step-speed: unknown argument $1" >&2; exit 2 ;;
@@ -30,7 +35,7 @@ results="$out/results.jsonl"
 : > "$results"
 if [ "${NO_LOCK:-0}" != 1 ] && [ -z "${SEER4J_COMPARE_LOCKED:-}" ]; then
   export SEER4J_COMPARE_LOCKED=1
-  exec flock /tmp/seer4j-bigmem.lock "$0" --rounds "$rounds" --steps "$steps" --out "$out" $([ "$eager" = 1 ] && echo --eager)
+  exec flock /tmp/seer4j-bigmem.lock "$0" --rounds "$rounds" --steps "$steps" --warmup "$warmup" --out "$out" $([ "$eager" = 1 ] && echo --eager)
 fi
 "$here/seer4j" --help >/dev/null  # build once, outside the timed runs
 
@@ -46,7 +51,7 @@ systems=(torch-compile djl tensorflow)
 shim="$here/app/target/native/libseer4j_mkl_vendor_shim.so"
 [ -f "$shim" ] && systems+=(torch-compile-shim)
 reference() {  # mode: the PyTorch reference's JSON lines
-  "$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode "$1" --steps "$steps" --json
+  "$venv/bin/python" -W ignore "$here/scripts/bench_pytorch_reference.py" --mode "$1" --steps "$steps" --warmup "$warmup" --json
 }
 run() {  # system round
   local load
@@ -56,7 +61,7 @@ run() {  # system round
     torch-compile) line=$(reference compile 2>"$out/$1-$2.err" | tail -1) ;;
     torch-compile-shim) line=$(LD_PRELOAD="$shim" reference compile 2>"$out/$1-$2.err" | tail -1) ;;
     torch-eager) line=$(reference eager 2>"$out/$1-$2.err" | tail -1) ;;
-    djl|tensorflow) line=$("$here/seer4j" bench --backend "$1" --steps "$steps" --json 2>"$out/$1-$2.err" | tail -1) ;;
+    djl|tensorflow) line=$("$here/seer4j" bench --backend "$1" --steps "$steps" --warmup "$warmup" --json 2>"$out/$1-$2.err" | tail -1) ;;
   esac
   echo "{\"system\": \"$1\", \"round\": $2, \"load_average\": $load, \"result\": ${line:-null}}" >> "$results"
   echo "round $2 $1: $(echo "${line:-null}" | "$venv/bin/python" -c 'import json,sys; r=json.load(sys.stdin); print("%.2f images/s" % r["images_per_s"] if r else "failed")') (load $load)" >&2
