@@ -6,6 +6,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.seer4j.core.distributed.Replicas;
 import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.optim.OptimizerShards;
@@ -31,6 +34,7 @@ import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBfloat16;
@@ -52,6 +56,13 @@ final class TfSwavModel implements SwavModel {
     private final Graph graph;
     private final Ops tf;
     private final Session session;
+    /** Parts inference splits a batch into, run side by side (one per inter-op thread; see {@link #infer}). */
+    private final int inferParts;
+    private final ExecutorService inferThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "seer4j-tf-infer");
+        t.setDaemon(true);
+        return t;
+    });
     private final VariableStore vars;
     private final RegNetGraph net;
     private final UpdateGraph update;
@@ -123,9 +134,10 @@ final class TfSwavModel implements SwavModel {
                     ? TBfloat16.class : TFloat32.class, name -> shards == null || owns(name));
             int localRank = settings.collective() == null ? 0 : settings.collective().localRank();
             int groups = settings.views() == null ? 1 : settings.views().crops().size();
+            ConfigProto local = SessionConfigs.forCropGroups(settings.device(), settings.threads(), groups, localRank);
+            this.inferParts = workers == null ? local.getInterOpParallelismThreads() : 1;
             s = workers == null
-                    ? new Session(graph, SessionConfigs.forCropGroups(settings.device(), settings.threads(), groups,
-                    localRank))
+                    ? new Session(graph, local)
                     // collective ops run only in a session on the worker's TF server
                     : TargetedSession.open(graph, workers.target(),
                             workers.sessionConfig(SessionConfigs.of(settings.device(), settings.threads(), localRank)));
@@ -320,6 +332,23 @@ final class TfSwavModel implements SwavModel {
         if (images.rank() != 4 || images.dim(1) != 3) {
             throw new IllegalArgumentException("infer takes NCHW RGB images [N, 3, H, W], got " + images);
         }
+        int parts = Math.min(inferParts, images.dim(0));
+        if (parts <= 1) return inferWhole(images);
+        // The session runs each op on one intra-op thread (SessionConfigs.forCropGroups), and a forward pass is one
+        // chain of ops: so the batch is split and the parts run side by side, one per inter-op thread. BN in
+        // inference mode treats every image alone, so the parts give exactly the whole batch's features.
+        List<Tensor> slices = Batches.split(images, parts);
+        List<CompletableFuture<Features>> side = new ArrayList<>();
+        for (Tensor slice : slices.subList(1, parts)) {
+            side.add(CompletableFuture.supplyAsync(() -> inferWhole(slice), inferThreads));
+        }
+        List<Features> done = new ArrayList<>(List.of(inferWhole(slices.get(0))));
+        for (CompletableFuture<Features> f : side) done.add(f.join());
+        return new Features(Batches.concat(done.stream().map(Features::pooled).toList()),
+                inferLogits == null ? null : Batches.concat(done.stream().map(Features::logits).toList()));
+    }
+
+    private Features inferWhole(Tensor images) {
         try (TFloat32 x = TfTensors.toTf(images)) {
             Session.Runner runner = session.runner().feed(inferInput, x).fetch(inferPooled);
             if (inferLogits != null) runner.fetch(inferLogits);
@@ -531,6 +560,7 @@ final class TfSwavModel implements SwavModel {
     public void close() {
         releaseReaders();
         releaseGathered();
+        inferThreads.shutdownNow();
         session.close();
         graph.close();
     }

@@ -54,6 +54,47 @@ class TfSwavModelTest {
         }
     }
 
+    /**
+     * With two threads the pretraining session runs each op on one thread, so inference splits the batch and runs
+     * the parts side by side: the features must still be the plain Java forward's, image for image, and the logits
+     * those of each image run alone (to rounding).
+     */
+    @Test
+    void inferenceSplitOverTwoThreadsEqualsThePlainForwardImageForImage() {
+        ModelDefinition def = new ModelDefinition(TinyNets.plan(true), 2, null, 0, 3);
+        Map<String, Tensor> w = TinyNets.randomWeights(def, 12);
+        Tensor images = TinyNets.images(new Random(6), 5, 13);
+        EngineSettings two = new EngineSettings("cpu", 2, 7, TinyNets.swavConfig(10, 0), TinyNets.sgd(0.1),
+                TinyNets.views(), 2, org.seer4j.core.port.Collective.SINGLE);
+        try (TfSwavModel m = new TensorFlowEngine(GroupedConv.SPLIT).open(def, two, w)) {
+            var features = m.infer(images);
+            double[][] expected = new ReferenceRegNet(def, w).pooled(images);
+            assertThat(features.pooled().shape()).containsExactly(5, 24);
+            assertThat(features.logits().shape()).containsExactly(5, 3);
+            List<Tensor> one = Batches.split(images, 5);
+            for (int b = 0; b < 5; b++) {
+                for (int c = 0; c < 24; c++) {
+                    assertThat((double) features.pooled().get(b * 24 + c)).isCloseTo(expected[b][c], within(1e-4));
+                }
+                Tensor alone = m.infer(one.get(b)).logits();
+                for (int k = 0; k < 3; k++) {
+                    // to rounding: the product kernels sum in an order that depends on the batch's size
+                    assertThat((double) features.logits().get(b * 3 + k)).isCloseTo(alone.get(k), within(1e-5));
+                }
+            }
+        }
+    }
+
+    @Test
+    void batchesSplitIntoNearlyEqualSlicesAndJoinBack() {
+        Tensor t = Tensor.of(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 5, 2);
+        List<Tensor> parts = Batches.split(t, 2);
+        assertThat(parts.get(0).shape()).containsExactly(3, 2);
+        assertThat(parts.get(1).toArray()).containsExactly(6, 7, 8, 9);
+        assertThat(Batches.concat(parts)).isEqualTo(t);
+        assertThatThrownBy(() -> Batches.split(t, 6)).hasMessageContaining("batch of 5 into 6");
+    }
+
     @Test
     void openingStartsFromTheCoresSeededInitialWeightsUnderTorchvisionNames() {
         EngineSettings s = settings(TinyNets.sgd(0.1));
