@@ -10,6 +10,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
+import org.seer4j.core.regnet.BlockPlan;
+import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
 /**
@@ -39,6 +41,20 @@ final class SegmentedTrunk {
     private final List<Pass[]> passes = new ArrayList<>();
     /** Intra-op threads of the caller and of the side thread while both work (when {@link #side} is used). */
     private int[] threads;
+    /**
+     * Forward: the segment after which the caller waits for the side and takes every thread; backward (counting
+     * from the last segment): likewise. A fixed point, not "whenever the side is done": kernels sum in an order that
+     * depends on their thread count, so a time-dependent switch made runs differ in their last bits and then, SwAV
+     * being chaotic, in their results.
+     */
+    private int widenAfterForward;
+    /**
+     * How much more the side's smaller crops cost per pixel than group 0's: their kernels run less efficiently on
+     * small maps. On the bench workload (96 and 48 pixels, 2 threads) waiting points computed with 1.0, 1.3, 1.6,
+     * 1.75, 1.9 and 2.0 gave 64-69, 68.4, 73.0-76.9, 69.6, 72.0 and 70.2 images/s (docs/performance.md).
+     */
+    static final double SIDE_COST_PER_PIXEL = 1.6;
+    private int widenAfterBackward;
 
     /** A segment's recorded forward pass: its arrays' manager, its input leaf and its output. */
     private record Pass(PtNDManager manager, PtNDArray in, PtNDArray out) {
@@ -80,6 +96,12 @@ final class SegmentedTrunk {
         long sidePixels = 0;
         for (int g = 1; g < images.size(); g++) sidePixels += pixels(images.get(g));
         threads = CropGroupThread.split(all, pixels(images.get(0)), sidePixels);
+        // the side's groups are the same network on fewer pixels: it is done when the caller has done that share
+        // (weighted: small maps cost more per pixel)
+        double[] work = segmentWork(network.definition(), (int) images.get(0).getShape().get(2));
+        double share = Math.min(1.0, SIDE_COST_PER_PIXEL * sidePixels / pixels(images.get(0)));
+        widenAfterForward = widenAfter(work, share, false);
+        widenAfterBackward = widenAfter(work, share, true);
         Future<Map<String, PtNDArray[]>> others = side.submit(threads[1], () -> {
             network.beginSideStatistics();
             try {
@@ -93,11 +115,11 @@ final class SegmentedTrunk {
         JniUtils.setNumThreads(threads[0]);
         try {
             // once the side is done (its groups are smaller), the rest of group 0 gets every thread
-            boolean[] widened = {false};
+            int[] segment = {0};
             outputs[0] = forward(0, images.get(0), record, () -> {
-                if (!widened[0] && others.isDone()) {
+                if (segment[0]++ == widenAfterForward) {
+                    CropGroupThread.settle(others);
                     JniUtils.setNumThreads(all);
-                    widened[0] = true;
                 }
             });
         } catch (RuntimeException | Error e) {
@@ -156,24 +178,34 @@ final class SegmentedTrunk {
         int segments = network.segments();
         SegmentUpdates updates = new SegmentUpdates(network.segmentGradientBytes(), segmentDone);
         Future<Void> others = side.submit(threads[1], () -> {
-            for (int s = segments - 1; s >= 0; s--) {
-                updates.awaitRoomFor(s);
-                for (int g = 1; g < grads.size(); g++) grads.set(g, backward(s, g, grads.get(g)));
-                updates.sidePast(s);
+            try {
+                for (int s = segments - 1; s >= 0; s--) {
+                    updates.awaitRoomFor(s);
+                    for (int g = 1; g < grads.size(); g++) grads.set(g, backward(s, g, grads.get(g)));
+                    updates.sidePast(s);
+                }
+            } catch (RuntimeException | Error | InterruptedException e) {
+                updates.sideStopped();
+                throw e;
             }
             updates.followCaller();
             return null;
         });
         int all = threads[0] + threads[1];
+        // The caller waits for the side at a fixed segment (see widenAfterBackward); the side may then hold the
+        // gradients of every segment below it, so it waits only where those fit the budget (else the two could
+        // wait on each other) and otherwise keeps its share of the threads to the end.
+        int widenAt = segments - 1 - widenAfterBackward;
+        boolean widen = updates.fitsBelow(widenAt);
         JniUtils.setNumThreads(threads[0]);
         try {
             PtNDArray grad = grads.get(0);
-            boolean widened = false;
             for (int s = segments - 1; s >= 0; s--) {
                 grad = backward(s, 0, grad);
-                if (updates.callerPast(s) && !widened) {
+                updates.callerPast(s);
+                if (widen && s == widenAt) {
+                    awaitSide(updates);
                     JniUtils.setNumThreads(all);
-                    widened = true;
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -244,8 +276,15 @@ final class SegmentedTrunk {
         void followCaller() throws InterruptedException {
             synchronized (this) {
                 sideOwnDone = true;
+                notifyAll();
             }
             applyReadyOrWait(() -> next < 0);
+        }
+
+        /** Side, failing before it was done with its own groups: releases a caller waiting for them. */
+        synchronized void sideStopped() {
+            sideOwnDone = true;
+            notifyAll();
         }
 
         /** Caller: it is past segment {@code s}; whether the side is done with its own groups. */
@@ -253,6 +292,18 @@ final class SegmentedTrunk {
             callerPast = s;
             notifyAll();
             return sideOwnDone;
+        }
+
+        /** Caller: waits until the side is done with its own groups (or has stopped). */
+        synchronized void awaitSideOwnDone() throws InterruptedException {
+            while (!sideOwnDone) wait();
+        }
+
+        /** Whether the gradients of segments {@code s - 1} down to 0 fit the budget, all held at once. */
+        boolean fitsBelow(int s) {
+            long held = 0;
+            for (int t = s - 1; t >= 0; t--) held += bytes[t];
+            return held <= budget;
         }
 
         /** Caller, failing: releases a waiting side. */
@@ -307,6 +358,54 @@ final class SegmentedTrunk {
         p.manager().close();
         if (!recompute) passes.get(g)[s] = null;
         return inputGrad;
+    }
+
+    private static void awaitSide(SegmentUpdates updates) {
+        try {
+            updates.awaitSideOwnDone();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the crop-group thread", e);
+        }
+    }
+
+    /**
+     * Multiply-adds of each trunk segment (the stem, then each block) on images of side {@code resolution}: the
+     * convolutions and SE products, as {@code ModelCost} counts them.
+     */
+    static double[] segmentWork(ModelDefinition def, int resolution) {
+        List<BlockPlan> blocks = def.trunk().blocks();
+        double[] work = new double[blocks.size() + 1];
+        int stem = def.trunk().stemWidth();
+        int h = (resolution - 1) / def.stemStride() + 1;
+        work[0] = 27.0 * stem * h * h;
+        for (int b = 0; b < blocks.size(); b++) {
+            BlockPlan p = blocks.get(b);
+            int wb = p.bottleneckWidth();
+            int out = (h - 1) / p.stride() + 1;
+            double w = (double) h * h * p.inWidth() * wb + (double) out * out * wb * (wb / p.groups()) * 9
+                    + (double) out * out * wb * p.outWidth();
+            if (p.hasSe()) w += 2.0 * wb * p.seWidth();
+            if (p.hasProjection()) w += (double) out * out * p.inWidth() * p.outWidth();
+            work[b + 1] = w;
+            h = out;
+        }
+        return work;
+    }
+
+    /**
+     * The segment after which the caller has done {@code share} of its work (in forward order, or counting from the
+     * last segment for backward, as a count of segments from the end minus one), never the last one.
+     */
+    static int widenAfter(double[] work, double share, boolean fromEnd) {
+        double total = 0;
+        for (double w : work) total += w;
+        double done = 0;
+        for (int i = 0; i < work.length - 1; i++) {
+            done += work[fromEnd ? work.length - 1 - i : i];
+            if (done >= share * total) return i;
+        }
+        return work.length - 2;
     }
 
     private static long pixels(PtNDArray images) {

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.seer4j.core.config.OptimConfig;
+import org.seer4j.core.model.ModelCost;
+import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.regnet.RegNetGenerator;
+import org.seer4j.core.regnet.RegNetPresets;
 import org.seer4j.core.port.Collective;
 import org.seer4j.core.port.EngineSettings;
 import org.seer4j.core.port.MultiCropBatch;
@@ -27,6 +31,30 @@ class CropGroupThreadTest {
         assertThat(CropGroupThread.split(16, 2, 1)).containsExactly(11, 5);
         assertThat(CropGroupThread.split(3, 1, 1000)).containsExactly(1, 2);
         assertThat(CropGroupThread.split(4, 1000, 1)).containsExactly(3, 1);
+    }
+
+    @Test
+    void theCallerWidensAtAFixedSegmentWhereItHasDoneTheSidesShareOfTheWork() {
+        // the segments' multiply-adds add up to the trunk's, as the core's cost model counts them
+        ModelDefinition def = ModelDefinition.trunkOnly(RegNetGenerator.plan(RegNetPresets.find("regnety_400mf").orElseThrow()), 2, 0);
+        double[] work = SegmentedTrunk.segmentWork(def, 96);
+        assertThat(java.util.Arrays.stream(work).sum()).isCloseTo(ModelCost.of(def, 96).macs(), within(1.0));
+        assertThat(work).hasSize(def.trunk().blocks().size() + 1);
+        // forward counts from the stem, backward from the last block; the last segment is never the point
+        double[] w = {1, 1, 2, 4, 2};
+        assertThat(SegmentedTrunk.widenAfter(w, 0.5, false)).isEqualTo(3);
+        assertThat(SegmentedTrunk.widenAfter(w, 0.5, true)).isEqualTo(1);
+        assertThat(SegmentedTrunk.widenAfter(w, 0.1, false)).isZero();
+        assertThat(SegmentedTrunk.widenAfter(w, 1.0, false)).isEqualTo(3);
+    }
+
+    @Test
+    void stepsWithGroupsSideBySideRepeatBitForBit() {
+        Map<String, Tensor> first = train(true);
+        Map<String, Tensor> second = train(true);
+        for (String name : first.keySet()) {
+            assertThat(second.get(name).toArray()).as(name).isEqualTo(first.get(name).toArray());
+        }
     }
 
     @Test
