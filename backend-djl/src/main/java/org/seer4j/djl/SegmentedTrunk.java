@@ -10,8 +10,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
-import org.seer4j.core.regnet.BlockPlan;
-import org.seer4j.core.model.ModelDefinition;
+import org.seer4j.core.model.ModelCost;
 import org.seer4j.djl.SwavNetwork.BnMode;
 
 /**
@@ -30,6 +29,13 @@ import org.seer4j.djl.SwavNetwork.BnMode;
  * ({@link BnMode#TRAIN_FROZEN_STATS}), so they move exactly once per step, in the first forward.
  */
 final class SegmentedTrunk {
+    /**
+     * How much more the side's smaller crops cost per pixel than group 0's: their kernels run less efficiently on
+     * small maps. On the bench workload (96 and 48 pixels, 2 threads) waiting points computed with 1.0, 1.3, 1.6,
+     * 1.75, 1.9 and 2.0 gave 64-69, 68.4, 73.0-76.9, 69.6, 72.0 and 70.2 images/s (docs/performance.md).
+     */
+    static final double SIDE_COST_PER_PIXEL = 1.6;
+
     private final SwavNetwork network;
     private final PtNDManager step;
     private final boolean recompute;
@@ -48,12 +54,6 @@ final class SegmentedTrunk {
      * being chaotic, in their results.
      */
     private int widenAfterForward;
-    /**
-     * How much more the side's smaller crops cost per pixel than group 0's: their kernels run less efficiently on
-     * small maps. On the bench workload (96 and 48 pixels, 2 threads) waiting points computed with 1.0, 1.3, 1.6,
-     * 1.75, 1.9 and 2.0 gave 64-69, 68.4, 73.0-76.9, 69.6, 72.0 and 70.2 images/s (docs/performance.md).
-     */
-    static final double SIDE_COST_PER_PIXEL = 1.6;
     private int widenAfterBackward;
 
     /** A segment's recorded forward pass: its arrays' manager, its input leaf and its output. */
@@ -90,7 +90,7 @@ final class SegmentedTrunk {
         }
         int all = JniUtils.getNumThreads();
         if (side == null || images.size() < 2 || all < 2) {
-            for (int g = 0; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record, () -> { });
+            for (int g = 0; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record, s -> { });
             return List.of(outputs);
         }
         long sidePixels = 0;
@@ -98,14 +98,14 @@ final class SegmentedTrunk {
         threads = CropGroupThread.split(all, pixels(images.get(0)), sidePixels);
         // the side's groups are the same network on fewer pixels: it is done when the caller has done that share
         // (weighted: small maps cost more per pixel)
-        double[] work = segmentWork(network.definition(), (int) images.get(0).getShape().get(2));
+        long[] work = ModelCost.trunkSegmentMacs(network.definition(), (int) images.get(0).getShape().get(2));
         double share = Math.min(1.0, SIDE_COST_PER_PIXEL * sidePixels / pixels(images.get(0)));
         widenAfterForward = widenAfter(work, share, false);
         widenAfterBackward = widenAfter(work, share, true);
         Future<Map<String, PtNDArray[]>> others = side.submit(threads[1], () -> {
             network.beginSideStatistics();
             try {
-                for (int g = 1; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record, () -> { });
+                for (int g = 1; g < images.size(); g++) outputs[g] = forward(g, images.get(g), record, s -> { });
             } catch (RuntimeException | Error e) {
                 SwavNetwork.discard(network.endSideStatistics());
                 throw e;
@@ -115,9 +115,8 @@ final class SegmentedTrunk {
         JniUtils.setNumThreads(threads[0]);
         try {
             // once the side is done (its groups are smaller), the rest of group 0 gets every thread
-            int[] segment = {0};
-            outputs[0] = forward(0, images.get(0), record, () -> {
-                if (segment[0]++ == widenAfterForward) {
+            outputs[0] = forward(0, images.get(0), record, s -> {
+                if (s == widenAfterForward) {
                     CropGroupThread.settle(others);
                     JniUtils.setNumThreads(all);
                 }
@@ -133,8 +132,8 @@ final class SegmentedTrunk {
         return List.of(outputs);
     }
 
-    /** Group {@code g}'s forward through every segment, {@code between} after each; its output. */
-    private PtNDArray forward(int g, PtNDArray x, boolean record, Runnable between) {
+    /** Group {@code g}'s forward through every segment, {@code between} after each (given its index); its output. */
+    private PtNDArray forward(int g, PtNDArray x, boolean record, IntConsumer between) {
         PtNDArray[] in = inputs.get(g);
         Pass[] recorded = passes.get(g);
         for (int s = 0; s < in.length; s++) {
@@ -147,7 +146,7 @@ final class SegmentedTrunk {
                 recorded[s] = run(s, x, mode, record);
                 x = recorded[s].out();
             }
-            between.run();
+            between.accept(s);
         }
         return x;
     }
@@ -370,36 +369,12 @@ final class SegmentedTrunk {
     }
 
     /**
-     * Multiply-adds of each trunk segment (the stem, then each block) on images of side {@code resolution}: the
-     * convolutions and SE products, as {@code ModelCost} counts them.
-     */
-    static double[] segmentWork(ModelDefinition def, int resolution) {
-        List<BlockPlan> blocks = def.trunk().blocks();
-        double[] work = new double[blocks.size() + 1];
-        int stem = def.trunk().stemWidth();
-        int h = (resolution - 1) / def.stemStride() + 1;
-        work[0] = 27.0 * stem * h * h;
-        for (int b = 0; b < blocks.size(); b++) {
-            BlockPlan p = blocks.get(b);
-            int wb = p.bottleneckWidth();
-            int out = (h - 1) / p.stride() + 1;
-            double w = (double) h * h * p.inWidth() * wb + (double) out * out * wb * (wb / p.groups()) * 9
-                    + (double) out * out * wb * p.outWidth();
-            if (p.hasSe()) w += 2.0 * wb * p.seWidth();
-            if (p.hasProjection()) w += (double) out * out * p.inWidth() * p.outWidth();
-            work[b + 1] = w;
-            h = out;
-        }
-        return work;
-    }
-
-    /**
      * The segment after which the caller has done {@code share} of its work (in forward order, or counting from the
      * last segment for backward, as a count of segments from the end minus one), never the last one.
      */
-    static int widenAfter(double[] work, double share, boolean fromEnd) {
+    static int widenAfter(long[] work, double share, boolean fromEnd) {
         double total = 0;
-        for (double w : work) total += w;
+        for (long w : work) total += w;
         double done = 0;
         for (int i = 0; i < work.length - 1; i++) {
             done += work[fromEnd ? work.length - 1 - i : i];

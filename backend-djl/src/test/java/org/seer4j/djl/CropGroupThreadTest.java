@@ -37,11 +37,11 @@ class CropGroupThreadTest {
     void theCallerWidensAtAFixedSegmentWhereItHasDoneTheSidesShareOfTheWork() {
         // the segments' multiply-adds add up to the trunk's, as the core's cost model counts them
         ModelDefinition def = ModelDefinition.trunkOnly(RegNetGenerator.plan(RegNetPresets.find("regnety_400mf").orElseThrow()), 2, 0);
-        double[] work = SegmentedTrunk.segmentWork(def, 96);
-        assertThat(java.util.Arrays.stream(work).sum()).isCloseTo(ModelCost.of(def, 96).macs(), within(1.0));
+        long[] work = ModelCost.trunkSegmentMacs(def, 96);
+        assertThat((double) java.util.Arrays.stream(work).sum()).isCloseTo(ModelCost.of(def, 96).macs(), within(1.0));
         assertThat(work).hasSize(def.trunk().blocks().size() + 1);
         // forward counts from the stem, backward from the last block; the last segment is never the point
-        double[] w = {1, 1, 2, 4, 2};
+        long[] w = {1, 1, 2, 4, 2};
         assertThat(SegmentedTrunk.widenAfter(w, 0.5, false)).isEqualTo(3);
         assertThat(SegmentedTrunk.widenAfter(w, 0.5, true)).isEqualTo(1);
         assertThat(SegmentedTrunk.widenAfter(w, 0.1, false)).isZero();

@@ -1,5 +1,6 @@
 package org.seer4j.tensorflow;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,14 +18,16 @@ final class Batches {
             throw new IllegalArgumentException("cannot split a batch of " + n + " into " + parts + " parts");
         }
         int per = batch.size() / n;
-        float[] all = batch.toArray();
+        FloatBuffer all = batch.buffer();
         List<Tensor> out = new ArrayList<>(parts);
         int start = 0;
         for (int p = 0; p < parts; p++) {
             int rows = n / parts + (p < n % parts ? 1 : 0);
             int[] shape = batch.shape();
             shape[0] = rows;
-            out.add(Tensor.of(Arrays.copyOfRange(all, start * per, (start + rows) * per), shape));
+            float[] slice = new float[rows * per];
+            all.get(start * per, slice);
+            out.add(Tensor.of(slice, shape));
             start += rows;
         }
         return out;

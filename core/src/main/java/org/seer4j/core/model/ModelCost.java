@@ -19,28 +19,8 @@ public record ModelCost(long params, long macs) {
 
     /** Everything {@code model} defines: stem, blocks, classifier, projection head and prototypes. */
     public static ModelCost of(ModelDefinition model, int resolution) {
-        if (resolution < 1) throw new IllegalArgumentException("resolution must be >= 1, got " + resolution);
         Counter c = new Counter();
-        int stem = model.trunk().stemWidth();
-        int h = conv(c, resolution, 3, stem, 3, model.stemStride(), 1);
-        c.params += 2L * stem;
-        for (BlockPlan b : model.trunk().blocks()) {
-            int wb = b.bottleneckWidth();
-            conv(c, h, b.inWidth(), wb, 1, 1, 1);
-            int out = conv(c, h, wb, wb, 3, b.stride(), b.groups());
-            if (b.hasSe()) {
-                conv(c, 1, wb, b.seWidth(), 1, 1, 1);
-                conv(c, 1, b.seWidth(), wb, 1, 1, 1);
-                c.params += b.seWidth() + wb; // the two SE convolutions carry biases
-            }
-            conv(c, out, wb, b.outWidth(), 1, 1, 1);
-            c.params += 2L * (wb + wb + b.outWidth());
-            if (b.hasProjection()) {
-                conv(c, h, b.inWidth(), b.outWidth(), 1, b.stride(), 1);
-                c.params += 2L * b.outWidth();
-            }
-            h = out;
-        }
+        trunk(c, model, resolution, null);
         int features = model.trunk().outWidth();
         if (model.classes() > 0) linear(c, features, model.classes());
         HeadSpec head = model.head();
@@ -56,6 +36,46 @@ public record ModelCost(long params, long macs) {
             c.macs += (long) model.prototypes() * in;
         }
         return new ModelCost(c.params, c.macs);
+    }
+
+    /**
+     * Multiply-accumulates of each trunk segment on {@code resolution}-pixel images: the stem, then each residual
+     * block in order (their sum is the trunk's share of {@link #of}).
+     */
+    public static long[] trunkSegmentMacs(ModelDefinition model, int resolution) {
+        long[] segments = new long[model.trunk().blocks().size() + 1];
+        trunk(new Counter(), model, resolution, segments);
+        return segments;
+    }
+
+    /** Counts the stem and the blocks into {@code c}; each segment's MACs into {@code segments} unless null. */
+    private static void trunk(Counter c, ModelDefinition model, int resolution, long[] segments) {
+        if (resolution < 1) throw new IllegalArgumentException("resolution must be >= 1, got " + resolution);
+        int stem = model.trunk().stemWidth();
+        int h = conv(c, resolution, 3, stem, 3, model.stemStride(), 1);
+        c.params += 2L * stem;
+        if (segments != null) segments[0] = c.macs;
+        List<BlockPlan> blocks = model.trunk().blocks();
+        for (int i = 0; i < blocks.size(); i++) {
+            BlockPlan b = blocks.get(i);
+            long before = c.macs;
+            int wb = b.bottleneckWidth();
+            conv(c, h, b.inWidth(), wb, 1, 1, 1);
+            int out = conv(c, h, wb, wb, 3, b.stride(), b.groups());
+            if (b.hasSe()) {
+                conv(c, 1, wb, b.seWidth(), 1, 1, 1);
+                conv(c, 1, b.seWidth(), wb, 1, 1, 1);
+                c.params += b.seWidth() + wb; // the two SE convolutions carry biases
+            }
+            conv(c, out, wb, b.outWidth(), 1, 1, 1);
+            c.params += 2L * (wb + wb + b.outWidth());
+            if (b.hasProjection()) {
+                conv(c, h, b.inWidth(), b.outWidth(), 1, b.stride(), 1);
+                c.params += 2L * b.outWidth();
+            }
+            if (segments != null) segments[i + 1] = c.macs - before;
+            h = out;
+        }
     }
 
     /** Adds a bias-free convolution with padding k/2 on an h x h input and returns the output side. */
