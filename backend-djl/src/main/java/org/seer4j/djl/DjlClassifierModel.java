@@ -127,10 +127,10 @@ final class DjlClassifierModel implements ClassifierModel {
         }
         PtNDArray x = DjlSwavModel.channelsLast(params.dataType())
                 ? Convert.toChannelsLast(step, images)
-                : Convert.toArray(step, images, params.dataType(), false);
+                : Convert.toArray(step, images, params.dataType());
         PtNDArray logits = network.logits(network.trunk(x, mode));
         PtNDArray logP = JniUtils.logSoftmax(logits, 1, logits.getDataType());
-        PtNDArray mask = Convert.toArray(step, Tensor.of(oneHot, n, classes), params.dataType(), true);
+        PtNDArray mask = Convert.toArray(step, Tensor.of(oneHot, n, classes), params.dataType());
         return (PtNDArray) mask.mul(logP).sum().mul(SwavLossOps.scalar(logP, -1.0 / n));
     }
 
@@ -148,7 +148,7 @@ final class DjlClassifierModel implements ClassifierModel {
             Grad.withoutGradient(() -> {
                 PtNDArray x = DjlSwavModel.channelsLast(params.dataType())
                         ? Convert.toChannelsLast(step, images)
-                        : Convert.toArray(step, images, params.dataType(), false);
+                        : Convert.toArray(step, images, params.dataType());
                 PtNDArray pooled = network.trunk(x, BnMode.EVAL);
                 out[0] = new Features(Convert.toTensor(pooled), Convert.toTensor(network.logits(pooled)));
             });

@@ -461,7 +461,7 @@ final class DjlSwavModel implements SwavModel {
         List<Integer> assign = settings.views().assignCrops();
         List<PtNDArray> codes = new ArrayList<>();
         if (fixedCodes != null) {
-            for (Tensor c : fixedCodes) codes.add(Convert.toArray(step, c, params.dataType(), false));
+            for (Tensor c : fixedCodes) codes.add(Convert.toArray(step, c, params.dataType()));
         } else {
             codes = sinkhorn(f, plan);
         }
@@ -575,7 +575,7 @@ final class DjlSwavModel implements SwavModel {
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < k; j++) flat[i * k + j] = (float) codes[i][j];
         }
-        return Convert.toArray((PtNDManager) scores.getManager(), Tensor.of(flat, b, k), params.dataType(), false);
+        return Convert.toArray((PtNDManager) scores.getManager(), Tensor.of(flat, b, k), params.dataType());
     }
 
     /**
@@ -615,7 +615,7 @@ final class DjlSwavModel implements SwavModel {
             for (int i = 0; i < n; i++) mean[i] = buffer[offset + i] * scale;
             offset += n;
             averaged.put(names.get(j), Convert.toArray(step, Tensor.of(mean, Convert.toInts(g.getShape())),
-                    g.getDataType(), true));
+                    g.getDataType()));
         }
     }
 
@@ -633,7 +633,7 @@ final class DjlSwavModel implements SwavModel {
         long t = timeline.start();
         PtNDArray images = channelsLast(params.dataType())
                 ? Convert.toChannelsLast(step, batch)
-                : Convert.toArray(step, batch, params.dataType(), false);
+                : Convert.toArray(step, batch, params.dataType());
         timeline.end(OpKind.DATA, false, t);
         return images;
     }
@@ -861,7 +861,7 @@ final class DjlSwavModel implements SwavModel {
                 throw new IllegalArgumentException("training state '" + key + "' does not match a parameter's shape");
             }
             if (sharded != null && !sharded.owns(name)) continue; // another worker keeps it
-            try (PtNDArray values = Convert.toArray(manager, e.getValue(), params.dataType(), true)) {
+            try (PtNDArray values = Convert.toArray(manager, e.getValue(), params.dataType())) {
                 optimizer.load(name, values);
             }
         }

@@ -34,9 +34,9 @@ final class DjlSwavObjective implements SwavObjective {
     @Override
     public Tensor codes(Tensor scores, Tensor queueScores, double epsilon, int iterations) {
         try (PtNDManager m = (PtNDManager) root.newSubManager()) {
-            PtNDArray s = Convert.toArray(m, scores, DataType.FLOAT32, false);
+            PtNDArray s = Convert.toArray(m, scores, DataType.FLOAT32);
             if (queueScores != null) {
-                s = JniUtils.cat(new PtNDArray[] {s, Convert.toArray(m, queueScores, DataType.FLOAT32, false)}, 0);
+                s = JniUtils.cat(new PtNDArray[] {s, Convert.toArray(m, queueScores, DataType.FLOAT32)}, 0);
             }
             return Convert.toTensor(SwavLossOps.codes(s, scores.dim(0), epsilon, iterations));
         }
@@ -49,7 +49,7 @@ final class DjlSwavObjective implements SwavObjective {
         int batch = scores.get(0).dim(0);
         try (PtNDManager m = (PtNDManager) root.newSubManager()) {
             List<PtNDArray> crops = new ArrayList<>();
-            for (Tensor t : scores) crops.add(Convert.toArray(m, t, DataType.FLOAT32, false));
+            for (Tensor t : scores) crops.add(Convert.toArray(m, t, DataType.FLOAT32));
             PtNDArray all = JniUtils.cat(crops.toArray(new PtNDArray[0]), 0);
             all.setRequiresGradient(true);
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {

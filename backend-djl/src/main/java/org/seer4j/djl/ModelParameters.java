@@ -143,7 +143,7 @@ final class ModelParameters {
             Entry target = entries.get(t.getKey());
             // The target takes over the natively owned copy's tensor, so its Java identity (held by the network)
             // stays while the values change; autograd must be switched on again for the new tensor.
-            PtNDArray source = Convert.toArray(manager, t.getValue(), dataType, true);
+            PtNDArray source = Convert.toArray(manager, t.getValue(), dataType);
             target.array().intern(source);
             if (target.kind().trainable()) target.array().setRequiresGradient(true);
         }

@@ -99,7 +99,7 @@ final class QueueBank {
             resizedRows = resized.pushedRows();
             rowsPushed = resizedRows;
         }
-        PtNDArray array = Convert.toArray(manager, value, dataType, true);
+        PtNDArray array = Convert.toArray(manager, value, dataType);
         while (queues.size() <= i) queues.add(null);
         if (queues.get(i) != null) queues.get(i).close();
         queues.set(i, array);

@@ -87,7 +87,7 @@ final class ShardedUpdate {
             if (!p.name().equals(frozen)) {
                 float[] mean = new float[n];
                 for (int j = 0; j < n; j++) mean[j] = buffer[offset + j] * scale;
-                PtNDArray g = Convert.toArray(step, Tensor.of(mean, shape), grads.get(i).getDataType(), true);
+                PtNDArray g = Convert.toArray(step, Tensor.of(mean, shape), grads.get(i).getDataType());
                 optimizer.update(p.name(), p.kind(), p.array(), g, lr);
                 g.close();
             }
@@ -133,7 +133,7 @@ final class ShardedUpdate {
                     : new float[Math.toIntExact(p.array().size())];
             collective.broadcast(values, owner);
             if (collective.rank() == 0 && owner != 0) {
-                out.put(p.name(), Convert.toArray(gatheredManager, Tensor.of(values, shape), dataType, true));
+                out.put(p.name(), Convert.toArray(gatheredManager, Tensor.of(values, shape), dataType));
             }
         }
         gathered = out;
