@@ -318,6 +318,7 @@ def main():
     for _ in range(a.warmup - 1):
         w.step()
     rounds = timed_rounds(w, steps, a.rounds)
+    peak = peak_rss_mb()  # the steps' peak, read before profiling (as seer4j bench does)
     prof = profile(w, a.profile_steps, a.mode) if a.profile else None
     ips = [r["images_per_s"] for r in rounds]
     med = sorted(rounds, key=lambda r: r["images_per_s"])[(len(rounds) - 1) // 2]
@@ -326,7 +327,7 @@ def main():
               "step_ms_best": min(r["step_ms_best"] for r in rounds),
               "images_per_s_mean": statistics.mean(ips), "images_per_s_min": min(ips),
               "images_per_s_max": max(ips), "images_per_s_stdev": statistics.stdev(ips) if len(ips) > 1 else 0.0,
-              "peak_rss_mb": peak_rss_mb(), "prepare_ms": prepare_ms, "rounds": rounds,
+              "peak_rss_mb": peak, "prepare_ms": prepare_ms, "rounds": rounds,
               "load_average": os.getloadavg()[0]}
     if prof:
         report["profile"] = prof

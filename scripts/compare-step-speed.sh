@@ -3,7 +3,8 @@
 # compiled with the launcher's MKL vendor shim preloaded where the launcher uses it), seer4j DJL and seer4j
 # TensorFlow. Each round runs every system once, in an order that rotates from round to
 # round, so a shared machine's drift hits all alike; each run is a fresh process whose JSON line (with the load
-# average at its start) goes to OUT/results.jsonl; the end prints every round's images/s per system and the means.
+# average at its start) goes to OUT/results.jsonl; the end prints every round's images/s per system and the means,
+# then each engine's speed over each compiled PyTorch run of the same round.
 #
 #   scripts/compare-step-speed.sh [--rounds N] [--steps S] [--warmup W] [--eager] [--out DIR]
 #
@@ -78,14 +79,27 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {}
 for r in rows:
     by.setdefault(r["system"], []).append(r)
-print("| system | images/s per round (load average at start) | mean | peak RSS MB |")
+print("| system | images/s per round (load average at start) | mean | peak RSS MB (min-max) |")
 print("|---|---|---|---|")
 for s, rs in by.items():
     ok = [r for r in rs if r["result"]]
     ips = [r["result"]["images_per_s"] for r in ok]
     cells = ", ".join("%.1f (%.1f)" % (r["result"]["images_per_s"], r["load_average"]) if r["result"] else "failed"
                       for r in rs)
-    rss = max((r["result"]["peak_rss_mb"] for r in ok), default=float("nan"))
-    print("| %s | %s | %s | %.0f |" % (s, cells, "%.1f" % statistics.mean(ips) if ips else "-", rss))
+    rss = [r["result"]["peak_rss_mb"] for r in ok]
+    print("| %s | %s | %s | %s |" % (s, cells, "%.1f" % statistics.mean(ips) if ips else "-",
+                                     "%.0f-%.0f" % (min(rss), max(rss)) if rss else "-"))
+# each engine against each PyTorch reference run of the same round: a shared machine's drift cancels there
+speed = {(r["system"], r["round"]): r["result"]["images_per_s"] for r in rows if r["result"]}
+rounds = sorted({r["round"] for r in rows})
+for ref in [s for s in by if s.startswith("torch-compile")]:
+    print()
+    print("| against %s | %s | mean |" % (ref, " | ".join("round %d" % k for k in rounds)))
+    print("|---|%s---|" % ("---|" * len(rounds)))
+    for s in [s for s in by if not s.startswith("torch")]:
+        ratios = [speed[(s, k)] / speed[(ref, k)] if (s, k) in speed and (ref, k) in speed else None for k in rounds]
+        got = [x for x in ratios if x is not None]
+        print("| %s | %s | %s |" % (s, " | ".join("%.2fx" % x if x is not None else "-" for x in ratios),
+                                    "%.2fx" % statistics.mean(got) if got else "-"))
 EOF
 echo "compare-step-speed: results in $results" >&2
