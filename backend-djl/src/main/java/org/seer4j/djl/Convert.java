@@ -1,12 +1,12 @@
 package org.seer4j.djl;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.Device;
-import ai.djl.ndarray.types.SparseFormat;
 import java.nio.FloatBuffer;
 import java.util.function.Consumer;
 import org.seer4j.core.tensor.Tensor;
