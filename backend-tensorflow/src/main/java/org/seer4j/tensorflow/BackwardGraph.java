@@ -115,12 +115,19 @@ final class BackwardGraph {
                 vars.forEach(v -> wrt.add(v.read()));
                 Output<?>[] grads = graph.addGradients(name + "_piece" + p, ys.toArray(new Output<?>[0]),
                         wrt.toArray(new Output<?>[0]), upstream);
+                if (!checkpointing) {
+                    // (recomputed segments pad their inputs again anyway)
+                    net.paddedInputs().padAgainInBackward(graph, tf.withSubScope("piece" + p), name + "_piece" + p,
+                            upstream);
+                }
                 int inputs = p > 0 ? groups : 0;
                 upstream = apply(tf.withSubScope("piece" + p), vars,
                         Arrays.copyOfRange(grads, inputs, inputs + vars.size()), Arrays.copyOf(grads, inputs),
                         average, updater);
             }
         }
+        // every ReLU's input is freed once forward passed it (ReluGradients)
+        ReluGradients.readOutputs(graph, name + "_");
     }
 
     /**

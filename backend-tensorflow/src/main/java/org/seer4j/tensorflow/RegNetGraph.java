@@ -34,6 +34,8 @@ final class RegNetGraph {
     private final WeightSource vars;
     private final ModelDefinition def;
     private final GroupedConv groupedConv;
+    /** The padded inputs of strided convolutions, which backward pads again rather than keeping them. */
+    private final PaddedInputs paddedInputs = new PaddedInputs();
     /** Data-parallel workers whose batches training-mode BN normalises together (SyncBN); null: local BN. */
     private GraphCollective syncBn;
 
@@ -49,6 +51,10 @@ final class RegNetGraph {
     /** Training-mode BN from now on uses the statistics of every worker's batch (null: this worker's only). */
     void syncBatchNorm(GraphCollective workers) {
         this.syncBn = workers;
+    }
+
+    PaddedInputs paddedInputs() {
+        return paddedInputs;
     }
 
     ModelDefinition definition() {
@@ -184,6 +190,7 @@ final class RegNetGraph {
         } else if (k > 1) {
             int p = k / 2; // TensorFlow's SAME pads bottom/right first at stride 2; torch pads both sides
             x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {p, p}, {p, p}, {0, 0}}), tf.constant(0f));
+            paddedInputs.add(x);
         }
         if (k == 1) {
             // A 1x1 convolution on NHWC is a matrix product of the [N*H*W, in] pixel rows by the filter read as

@@ -97,6 +97,7 @@ final class TfClassifierModel implements ClassifierModel {
             }
             gradients.addAll(List.of(graph.addGradients("finetune_gradients", new Output<?>[] {loss.asOutput()},
                     xs.toArray(new Output<?>[0]), null)));
+            ReluGradients.readOutputs(graph, "finetune_gradients/");
             UpdateGraph update = new UpdateGraph(new OptimConfig("sgd", settings.momentum(), settings.weightDecay(),
                     1.0, 256, 0.0, 0.0, 0, 0.001, false, false));
             AssertThat finite = tt.assertThat(tt.all(tt.math.isFinite(loss), tt.constant(new int[0])), List.of(loss));

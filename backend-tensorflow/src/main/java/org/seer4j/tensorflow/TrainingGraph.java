@@ -1,9 +1,11 @@
 package org.seer4j.tensorflow;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.seer4j.core.config.SwavConfig;
 import org.tensorflow.Graph;
@@ -21,8 +23,8 @@ import org.tensorflow.types.TFloat32;
  * forward of every crop group through the shared trunk (each group with its own BN statistics, as torch SwAV
  * runs them), head on all crops together, codes, loss, then backward and optimiser piece by piece
  * ({@link BackwardGraph}: each piece's gradients applied and freed before the previous piece's backward starts)
- * and the BN running-average assigns. Every assign waits for a finiteness check of the loss, so a NaN step fails
- * without touching the model.
+ * and the BN running-average assigns. Every assign waits for a finiteness check of the loss and the BN batch
+ * means, so a NaN step fails without touching the model.
  */
 final class TrainingGraph {
     /** torch's BN momentum: running = (1 - 0.1) * running + 0.1 * batch statistic. */
@@ -62,6 +64,16 @@ final class TrainingGraph {
     private List<Output<?>> gradients;
     private List<Op> updatesWithPrototypes;
     private List<Op> updatesFrozenPrototypes;
+    /** The step's fetch-and-target sets run so far (whether it fills the queue, whether prototypes are frozen). */
+    private final Set<List<Boolean>> ranSteps = new HashSet<>();
+
+    /**
+     * Whether the step with these fetches and targets runs for the first time: the session then optimises the graph
+     * for them and builds an executor before running it.
+     */
+    boolean firstRunOf(boolean fillsQueue, boolean freezePrototypes) {
+        return ranSteps.add(List.of(fillsQueue, freezePrototypes));
+    }
 
     TrainingGraph(Graph graph, Ops root, String name, RegNetGraph net, VariableStore vars, UpdateGraph update,
                   SwavConfig swav, List<Integer> assignCrops, int batch, List<int[]> groupShapes,
@@ -129,7 +141,13 @@ final class TrainingGraph {
         }
         gradientVariables.add(protoVar);
         lr = tf.withName("lr").placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.scalar()));
-        finite = tf.assertThat(tf.all(tf.math.isFinite(loss), tf.constant(new int[0])), List.of(loss));
+        // A NaN or infinity in an image or activation reaches the batch mean of the next BN, but not always the
+        // loss: oneDNN's fused BN+ReLU turns NaN into 0. So the check covers every BN's batch mean too.
+        List<Operand<TFloat32>> checked = new ArrayList<>();
+        checked.add(tf.reshape(loss, tf.constant(new int[] {1})));
+        stats.forEach(st -> checked.add(st.batchMean()));
+        finite = tf.assertThat(tf.all(tf.math.isFinite(tf.concat(checked, tf.constant(0))), tf.constant(new int[] {0})),
+                List.of(loss));
         buildBnUpdates(tf.withSubScope("update").withControlDependencies(List.of(finite)), stats);
     }
 
