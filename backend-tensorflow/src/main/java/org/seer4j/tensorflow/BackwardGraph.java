@@ -83,6 +83,7 @@ final class BackwardGraph {
         xs.add(protos.asOutput());
         Output<?>[] head = graph.addGradients(name + "_head", new Output<?>[] {loss.asOutput()},
                 xs.toArray(new Output<?>[0]), null);
+        ReluGradients.readOutputs(graph, name + "_head/");
         Output<?>[] upstream = Arrays.copyOf(head, groups);
         upstream = apply(tf.withSubScope("head"), headVars, Arrays.copyOfRange(head, groups, groups + headVars.size()),
                 upstream, average, updater);
@@ -115,10 +116,11 @@ final class BackwardGraph {
                 vars.forEach(v -> wrt.add(v.read()));
                 Output<?>[] grads = graph.addGradients(name + "_piece" + p, ys.toArray(new Output<?>[0]),
                         wrt.toArray(new Output<?>[0]), upstream);
+                // every ReLU's input is freed once forward passed it (ReluGradients), then cheap tensors are
+                // computed again in backward (BackwardRecompute; a recomputed segment computes everything again)
+                ReluGradients.readOutputs(graph, name + "_piece" + p + "/");
                 if (!checkpointing) {
-                    // (recomputed segments pad their inputs again anyway)
-                    net.paddedInputs().padAgainInBackward(graph, tf.withSubScope("piece" + p), name + "_piece" + p,
-                            upstream);
+                    net.recompute().rewire(graph, tf.withSubScope("piece" + p), name + "_piece" + p, upstream);
                 }
                 int inputs = p > 0 ? groups : 0;
                 upstream = apply(tf.withSubScope("piece" + p), vars,
@@ -126,8 +128,6 @@ final class BackwardGraph {
                         average, updater);
             }
         }
-        // every ReLU's input is freed once forward passed it (ReluGradients)
-        ReluGradients.readOutputs(graph, name + "_");
     }
 
     /**

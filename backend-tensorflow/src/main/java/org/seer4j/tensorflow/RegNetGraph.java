@@ -5,7 +5,9 @@ import java.util.List;
 import org.seer4j.core.model.HeadSpec;
 import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.regnet.BlockPlan;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -34,8 +36,8 @@ final class RegNetGraph {
     private final WeightSource vars;
     private final ModelDefinition def;
     private final GroupedConv groupedConv;
-    /** The padded inputs of strided convolutions, which backward pads again rather than keeping them. */
-    private final PaddedInputs paddedInputs = new PaddedInputs();
+    /** Cheap tensors that backward computes again rather than keeping them (padded inputs, SE outputs). */
+    private final BackwardRecompute recompute = new BackwardRecompute();
     /** Data-parallel workers whose batches training-mode BN normalises together (SyncBN); null: local BN. */
     private GraphCollective syncBn;
 
@@ -53,8 +55,8 @@ final class RegNetGraph {
         this.syncBn = workers;
     }
 
-    PaddedInputs paddedInputs() {
-        return paddedInputs;
+    BackwardRecompute recompute() {
+        return recompute;
     }
 
     ModelDefinition definition() {
@@ -134,15 +136,22 @@ final class RegNetGraph {
         // one sub-scope per layer: the profile (TfOpProfile) tells 1x1, grouped 3x3 and SE ops apart by it
         Ops ta = tf.withSubScope("a");
         Operand<TFloat32> x = conv(ta, in, p + ".f.a.0.weight", b.inWidth(), wb, 1, 1, 1);
-        x = ta.nn.relu(bn(ta, x, p + ".f.a.1", wb, training, stats));
+        // backward computes this one again (bnRelu): the bench step's peak RSS 892 -> 805 MB, at most a few per cent
+        // of its speed; doing the same for layer b took 9 MB more off at twice the cost
+        x = bnRelu(ta, x, p + ".f.a.1", wb, training, stats);
         Ops tb = tf.withSubScope("b");
         x = conv(tb, x, p + ".f.b.0.weight", wb, wb, 3, b.stride(), b.groups());
         x = tb.nn.relu(bn(tb, x, p + ".f.b.1", wb, training, stats));
+        BackwardRecompute.Recipe again = null;
         if (b.hasSe()) {
-            x = squeezeExcite(tf.withSubScope("se"), x, p + ".f.se", wb, b.seWidth());
+            Ops ts = tf.withSubScope("se");
+            Operand<TFloat32> unscaled = x;
+            Operand<TFloat32> gate = squeezeExciteGate(ts, x, p + ".f.se", wb, b.seWidth());
+            x = ts.math.mul(unscaled, gate);
+            again = (t, a) -> t.math.mul(a.apply(unscaled), gate);
         }
         Ops tc = tf.withSubScope("c");
-        x = conv(tc, x, p + ".f.c.0.weight", wb, b.outWidth(), 1, 1, 1);
+        x = conv(tc, x, p + ".f.c.0.weight", wb, b.outWidth(), 1, 1, 1, again);
         x = bn(tc, x, p + ".f.c.1", b.outWidth(), training, stats);
         Operand<TFloat32> shortcut = in;
         if (b.hasProjection()) {
@@ -154,11 +163,12 @@ final class RegNetGraph {
     }
 
     /**
-     * Squeeze-excitation on [N, C] rows: its 1x1 convolutions act on one pixel per image, so they are matrix
-     * products (the HWIO filter [1, 1, in, out] read as [in, out]); MatMul and its gradients are cheaper than
-     * convolution kernels (and their oneDNN reorders) on such tiny inputs.
+     * Squeeze-excitation's gate [N, 1, 1, C], which scales {@code x}. It is computed on [N, C] rows: its 1x1
+     * convolutions act on one pixel per image, so they are matrix products (the HWIO filter [1, 1, in, out] read as
+     * [in, out]); MatMul and its gradients are cheaper than convolution kernels (and their oneDNN reorders) on such
+     * tiny inputs.
      */
-    private Operand<TFloat32> squeezeExcite(Ops tf, Operand<TFloat32> x, String p, int width, int seWidth) {
+    private Operand<TFloat32> squeezeExciteGate(Ops tf, Operand<TFloat32> x, String p, int width, int seWidth) {
         Operand<TFloat32> s = tf.math.mean(x, tf.constant(new int[] {1, 2}));
         Operand<TFloat32> w1 = tf.reshape(vars.value(p + ".fc1.weight", TfVariable.Kind.CONV, seWidth, width, 1, 1),
                 tf.constant(new int[] {width, seWidth}));
@@ -167,12 +177,17 @@ final class RegNetGraph {
         Operand<TFloat32> w2 = tf.reshape(vars.value(p + ".fc2.weight", TfVariable.Kind.CONV, width, seWidth, 1, 1),
                 tf.constant(new int[] {seWidth, width}));
         s = tf.nn.biasAdd(tf.linalg.matMul(s, w2), vars.value(p + ".fc2.bias", TfVariable.Kind.BIAS, width));
-        Operand<TFloat32> gate = tf.reshape(tf.math.sigmoid(s), tf.constant(new int[] {-1, 1, 1, width}));
-        return tf.math.mul(x, gate);
+        return tf.reshape(tf.math.sigmoid(s), tf.constant(new int[] {-1, 1, 1, width}));
     }
 
     /** torch-style convolution: padding k/2 on every side, so stride-2 outputs match torch's exactly. */
     Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, String name, int in, int out, int k, int stride, int groups) {
+        return conv(tf, x, name, in, out, k, stride, groups, null);
+    }
+
+    /** As above; {@code again} (or null) computes {@code x} anew from tensors backward keeps anyway. */
+    private Operand<TFloat32> conv(Ops tf, Operand<TFloat32> x, String name, int in, int out, int k, int stride,
+                                   int groups, BackwardRecompute.Recipe again) {
         Operand<TFloat32> w = vars.value(name, TfVariable.Kind.CONV, out, in / groups, k, k);
         if (k == 1 && stride > 1) {
             // The pixels a strided 1x1 kernel reads, then a stride-1 convolution: the same values, and it avoids
@@ -180,7 +195,12 @@ final class RegNetGraph {
             // when the input has fewer than 16 channels (seen on AMD EPYC: "double free or corruption"). The
             // pixels are picked by a 1x1 average pool (each output averages one pixel: exact): one pooling kernel
             // each way, where a strided slice and its zero-filled gradient cost twice as much.
-            x = tf.nn.avgPool(x, List.of(1L, 1L, 1L, 1L), List.of(1L, (long) stride, (long) stride, 1L), "VALID");
+            Operand<TFloat32> full = x;
+            List<Long> step = List.of(1L, (long) stride, (long) stride, 1L);
+            x = tf.nn.avgPool(full, List.of(1L, 1L, 1L, 1L), step, "VALID");
+            if (again == null) {
+                again = (t, a) -> t.nn.avgPool(a.apply(full), List.of(1L, 1L, 1L, 1L), step, "VALID");
+            }
             stride = 1;
         }
         List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
@@ -189,8 +209,11 @@ final class RegNetGraph {
             padding = "SAME"; // symmetric k/2 for odd k at stride 1, as torch
         } else if (k > 1) {
             int p = k / 2; // TensorFlow's SAME pads bottom/right first at stride 2; torch pads both sides
-            x = tf.pad(x, tf.constant(new int[][] {{0, 0}, {p, p}, {p, p}, {0, 0}}), tf.constant(0f));
-            paddedInputs.add(x);
+            Operand<TFloat32> unpadded = x;
+            Operand<TInt32> pads = tf.constant(new int[][] {{0, 0}, {p, p}, {p, p}, {0, 0}});
+            Operand<TFloat32> zero = tf.constant(0f);
+            x = tf.pad(unpadded, pads, zero);
+            recompute.add(x, (t, a) -> t.pad(a.apply(unpadded), pads, zero));
         }
         if (k == 1) {
             // A 1x1 convolution on NHWC is a matrix product of the [N*H*W, in] pixel rows by the filter read as
@@ -198,6 +221,10 @@ final class RegNetGraph {
             // convolution kernels and their backward took 40% of the step (bench: 41 -> 57-60 images/s).
             Operand<TInt32> shape = tf.shape(x);
             Operand<TFloat32> rows = tf.reshape(x, tf.constant(new int[] {-1, in}));
+            if (again != null) {
+                BackwardRecompute.Recipe input = again;
+                recompute.add(rows, (t, a) -> t.reshape(input.apply(t, a), t.constant(new int[] {-1, in})));
+            }
             Operand<TFloat32> y = tf.linalg.matMul(rows, tf.reshape(w, tf.constant(new int[] {in, out})));
             return tf.reshape(y, tf.concat(List.of(tf.slice(shape, tf.constant(new int[] {0}),
                     tf.constant(new int[] {3})), tf.constant(new int[] {out})), tf.constant(0)));
@@ -212,6 +239,33 @@ final class RegNetGraph {
             parts.add(tf.nn.conv2d(xs.output().get(g), ws.output().get(g), strides, padding));
         }
         return tf.concat(parts, tf.constant(3));
+    }
+
+    /**
+     * ReLU of {@link #bn}. In training with this worker's own statistics, backward computes the output again from
+     * the BN's input, which BN's gradient keeps anyway ({@link BackwardRecompute}): the ReLU's gradient and the
+     * next convolution's then read that copy, and the forward output is freed once the next layer has run. The
+     * copy is the same training-mode op on the same input, so it equals the forward output bit for bit (an
+     * inference-mode BN on the batch's statistics gave the same values too, but oneDNN took 12 ms a call for it).
+     */
+    Operand<TFloat32> bnRelu(Ops tf, Operand<TFloat32> x, String p, int c, boolean training, List<BnStat> stats) {
+        Operand<TFloat32> y = bn(tf, x, p, c, training, stats);
+        Operand<TFloat32> out = tf.nn.relu(y);
+        if (training && syncBn == null && y.op().type().equals("FusedBatchNormV3")) {
+            GraphOperation f = (GraphOperation) y.op();
+            Operand<TFloat32> gamma = asFloat(f.input(1));
+            Operand<TFloat32> beta = asFloat(f.input(2));
+            Operand<TFloat32> empty = asFloat(f.input(3));
+            recompute.add(out, (t, again) -> t.nn.relu(t.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
+                    FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(true),
+                    FusedBatchNorm.dataFormat("NHWC")).y()));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32> asFloat(Output<?> o) {
+        return (Operand<TFloat32>) o;
     }
 
     /** BatchNorm over every axis but the last; training mode uses and reports the batch statistics. */

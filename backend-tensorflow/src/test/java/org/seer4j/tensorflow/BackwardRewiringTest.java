@@ -15,9 +15,11 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
-/** {@link ReluGradients} and {@link PaddedInputs}: the rewired gradients against values computed by hand. */
+/** {@link ReluGradients} and {@link BackwardRecompute}: the rewired gradients against values computed by hand. */
 class BackwardRewiringTest {
 
     @Test
@@ -57,23 +59,24 @@ class BackwardRewiringTest {
             Ops tf = Ops.create(g);
             Operand<TFloat32> in = tf.constant(Shape.of(1, h, w, cin), DataBuffers.of(x));
             Operand<TFloat32> f = tf.constant(Shape.of(k, k, cin, cout), DataBuffers.of(filter));
-            Operand<TFloat32> padded = tf.pad(in, tf.constant(new int[][] {{0, 0}, {p, p}, {p, p}, {0, 0}}),
-                    tf.constant(0f));
-            PaddedInputs pads = new PaddedInputs();
-            pads.add(padded);
+            Operand<TInt32> paddings = tf.constant(new int[][] {{0, 0}, {p, p}, {p, p}, {0, 0}});
+            Operand<TFloat32> zero = tf.constant(0f);
+            Operand<TFloat32> padded = tf.pad(in, paddings, zero);
+            BackwardRecompute pads = new BackwardRecompute();
+            pads.add(padded, (t, again) -> t.pad(again.apply(in), paddings, zero));
             Operand<TFloat32> out = tf.nn.conv2d(padded, f, List.of(1L, (long) stride, (long) stride, 1L), "VALID");
             Operand<TFloat32> upstream = tf.identity(tf.constant(Shape.of(1, oh, ow, cout), DataBuffers.of(dy)));
             Output<?>[] grads = g.addGradients("piece1", new Output<?>[] {out.asOutput()},
                     new Output<?>[] {in.asOutput(), f.asOutput()}, new Output<?>[] {upstream.asOutput()});
 
-            assertThat(pads.padAgainInBackward(g, tf.withSubScope("piece1"), "piece1",
-                    new Output<?>[] {upstream.asOutput()})).isEqualTo(1);
+            assertThat(pads.rewire(g, tf.withSubScope("piece1"), "piece1",
+                    new Output<?>[] {upstream.asOutput()})).as("the filter gradient's input").isEqualTo(1);
             GraphOperation filterGrad = only(g, "Conv2DBackpropFilter");
             GraphOperation again = (GraphOperation) filterGrad.input(0).op();
             assertThat(again).isNotEqualTo(padded.op());
             assertThat(again.type()).isEqualTo(padded.op().type());
             assertThat(again.controlInputs()).contains((GraphOperation) upstream.op());
-            assertThat(pads.padAgainInBackward(g, tf, "piece2", new Output<?>[] {upstream.asOutput()}))
+            assertThat(pads.rewire(g, tf, "piece2", new Output<?>[] {upstream.asOutput()}))
                     .as("filter gradients of another scope are left alone").isZero();
 
             float[] dFilter = run(g, grads[1]);
@@ -115,6 +118,68 @@ class BackwardRewiringTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aRecipeReadingAnotherRecordedTensorGetsItComputedAgainOnceAndTheGradientsStayTheSame() {
+        Random rnd = new Random(11);
+        float[] x = random(rnd, 2 * 6 * 6 * 3);
+        float[] filter = random(rnd, 3 * 3 * 3 * 4);
+        float[] dy = random(rnd, 2 * 3 * 3 * 4);
+        float[][] plain = bnReluPadConvGradients(x, filter, dy, false);
+        float[][] recomputed = bnReluPadConvGradients(x, filter, dy, true);
+        for (int k = 0; k < plain.length; k++) {
+            for (int i = 0; i < plain[k].length; i++) {
+                assertThat(recomputed[k][i]).as("gradient %d [%d]", k, i).isCloseTo(plain[k][i], within(1e-6f));
+            }
+        }
+    }
+
+    /**
+     * Gradients of x (NHWC [2, 6, 6, 3]) and the filter through training-mode BN, ReLU, a pad of 1 and a stride-2
+     * 3x3 convolution fed {@code dy}; with {@code recompute} the ReLU output and the padded tensor are computed
+     * again in backward.
+     */
+    private static float[][] bnReluPadConvGradients(float[] x, float[] filter, float[] dy, boolean recompute) {
+        try (Graph g = new Graph()) {
+            Ops tf = Ops.create(g);
+            Operand<TFloat32> in = tf.constant(Shape.of(2, 6, 6, 3), DataBuffers.of(x));
+            Operand<TFloat32> f = tf.constant(Shape.of(3, 3, 3, 4), DataBuffers.of(filter));
+            Operand<TFloat32> gamma = tf.constant(new float[] {1.5f, 0.5f, -1f});
+            Operand<TFloat32> beta = tf.constant(new float[] {0.1f, -0.2f, 0.3f});
+            Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.ofFloats(0));
+            java.util.function.Function<Ops, Operand<TFloat32>> bnRelu = t -> t.nn.relu(t.nn.fusedBatchNorm(in, gamma,
+                    beta, empty, empty, FusedBatchNorm.epsilon(1e-5f), FusedBatchNorm.isTraining(true),
+                    FusedBatchNorm.dataFormat("NHWC")).y());
+            Operand<TFloat32> relu = bnRelu.apply(tf);
+            Operand<TInt32> paddings = tf.constant(new int[][] {{0, 0}, {1, 1}, {1, 1}, {0, 0}});
+            Operand<TFloat32> zero = tf.constant(0f);
+            Operand<TFloat32> padded = tf.pad(relu, paddings, zero);
+            Operand<TFloat32> out = tf.nn.conv2d(padded, f, List.of(1L, 2L, 2L, 1L), "VALID");
+            Operand<TFloat32> upstream = tf.identity(tf.constant(Shape.of(2, 3, 3, 4), DataBuffers.of(dy)));
+            Output<?>[] grads = g.addGradients("piece1", new Output<?>[] {out.asOutput()},
+                    new Output<?>[] {in.asOutput(), f.asOutput()}, new Output<?>[] {upstream.asOutput()});
+            if (recompute) {
+                BackwardRecompute again = new BackwardRecompute();
+                again.add(relu, (t, a) -> bnRelu.apply(t));
+                again.add(padded, (t, a) -> t.pad(a.apply(relu), paddings, zero));
+                ReluGradients.readOutputs(g, "piece1/");
+                assertThat(again.rewire(g, tf.withSubScope("piece1"), "piece1",
+                        new Output<?>[] {upstream.asOutput()})).as("ReluGrad and the filter gradient").isEqualTo(2);
+                for (GraphOperation c : ((GraphOperation) relu.op()).consumers(0)) {
+                    if (List.of("Shape", "Rank").contains(c.type())) continue; // they read the shape only
+                    assertThat(c.name()).as("the forward ReLU output is read by forward ops only")
+                            .doesNotStartWith("piece1/");
+                }
+                int relus = 0;
+                for (var it = g.operations(); it.hasNext(); ) {
+                    GraphOperation op = it.next();
+                    if (op.type().equals("Relu") && op.name().contains("again")) relus++;
+                }
+                assertThat(relus).as("the ReLU output computed again once, for the pad and ReluGrad").isEqualTo(1);
+            }
+            return new float[][] {run(g, grads[0]), run(g, grads[1])};
         }
     }
 
