@@ -1,5 +1,7 @@
 package org.seer4j.tensorflow;
 
+import static org.seer4j.tensorflow.TfTensors.asFloat;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -160,8 +162,4 @@ final class BackwardGraph {
         return n * Float.BYTES;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Operand<TFloat32> asFloat(Output<?> o) {
-        return (Operand<TFloat32>) o;
-    }
 }

@@ -1,5 +1,7 @@
 package org.seer4j.tensorflow;
 
+import static org.seer4j.tensorflow.TfTensors.asFloat;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.seer4j.core.model.HeadSpec;
@@ -7,7 +9,6 @@ import org.seer4j.core.model.ModelDefinition;
 import org.seer4j.core.regnet.BlockPlan;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -36,7 +37,7 @@ final class RegNetGraph {
     private final WeightSource vars;
     private final ModelDefinition def;
     private final GroupedConv groupedConv;
-    /** Cheap tensors that backward computes again rather than keeping them (padded inputs, SE outputs). */
+    /** Cheap tensors that backward computes again rather than keeping them ({@link BackwardRecompute}). */
     private final BackwardRecompute recompute = new BackwardRecompute();
     /** Data-parallel workers whose batches training-mode BN normalises together (SyncBN); null: local BN. */
     private GraphCollective syncBn;
@@ -251,21 +252,23 @@ final class RegNetGraph {
     Operand<TFloat32> bnRelu(Ops tf, Operand<TFloat32> x, String p, int c, boolean training, List<BnStat> stats) {
         Operand<TFloat32> y = bn(tf, x, p, c, training, stats);
         Operand<TFloat32> out = tf.nn.relu(y);
-        if (training && syncBn == null && y.op().type().equals("FusedBatchNormV3")) {
+        if (training && syncBn == null) { // y is then batchStatisticsBn's output
             GraphOperation f = (GraphOperation) y.op();
             Operand<TFloat32> gamma = asFloat(f.input(1));
             Operand<TFloat32> beta = asFloat(f.input(2));
-            Operand<TFloat32> empty = asFloat(f.input(3));
-            recompute.add(out, (t, again) -> t.nn.relu(t.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
-                    FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(true),
-                    FusedBatchNorm.dataFormat("NHWC")).y()));
+            recompute.add(out, (t, again) -> t.nn.relu(batchStatisticsBn(t, x, gamma, beta).y()));
         }
         return out;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Operand<TFloat32> asFloat(Output<?> o) {
-        return (Operand<TFloat32>) o;
+
+    /** Training-mode BN of NHWC {@code x} on its batch statistics (TensorFlow's fused op). */
+    private static FusedBatchNorm<TFloat32, TFloat32> batchStatisticsBn(Ops tf, Operand<TFloat32> x,
+                                                                        Operand<TFloat32> gamma,
+                                                                        Operand<TFloat32> beta) {
+        Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.ofFloats(0));
+        return tf.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
+                FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(true), FusedBatchNorm.dataFormat("NHWC"));
     }
 
     /** BatchNorm over every axis but the last; training mode uses and reports the batch statistics. */
@@ -281,9 +284,7 @@ final class RegNetGraph {
             if (syncBn != null) {
                 return syncBn(tf, x, gamma, beta, mean, var, stats);
             }
-            Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.ofFloats(0));
-            FusedBatchNorm<TFloat32, TFloat32> f = tf.nn.fusedBatchNorm(x, gamma, beta, empty, empty,
-                    FusedBatchNorm.epsilon(BN_EPS), FusedBatchNorm.isTraining(true), FusedBatchNorm.dataFormat("NHWC"));
+            FusedBatchNorm<TFloat32, TFloat32> f = batchStatisticsBn(tf, x, gamma, beta);
             // FusedBatchNormV3 reports the Bessel-corrected variance in training mode, as torch's running_var wants.
             stats.add(new BnStat(mean, var, f.batchMean(), f.batchVariance()));
             return f.y();

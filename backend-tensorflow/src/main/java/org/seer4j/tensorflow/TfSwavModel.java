@@ -233,16 +233,16 @@ final class TfSwavModel implements SwavModel {
                     runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
                 }
                 // the first run of these fetches and targets also prepares them: trim what that frees
-                NativeHeapTrim trim = g.firstRunOf(fill, plan.freezePrototypes()) ? NativeHeapTrim.whileOpen() : null;
-                try (NativeHeapTrim prepared = trim;
+                try (NativeHeapTrim prepared = g.firstRunOf(fill, plan.freezePrototypes())
+                        ? NativeHeapTrim.whileOpen() : null;
                      Result r = trace == null ? runner.run() : runner.runAndFetchMetadata()) {
                     if (trace != null) trace[0] = r.getMetadata().orElseThrow();
                     loss = TfTensors.scalar(r.get(0));
                     for (int i = 1; i < r.size(); i++) embeddings.add(TfTensors.fromTf(r.get(i)));
                 } catch (TFInvalidArgumentException e) {
                     if (String.valueOf(e.getMessage()).contains("assertion failed")) {
-                        throw new IllegalStateException("loss or batch statistics not finite at step " + plan.iteration()
-                                + "; training stopped before updating the weights (lower the learning rate, check"
+                        throw new IllegalStateException("loss or batch statistics not finite at step "
+                                + plan.iteration() + "; training stopped before updating the weights (lower the learning rate, check"
                                 + " the input data for NaN/inf, or resume from an earlier checkpoint)", e);
                     }
                     throw e;

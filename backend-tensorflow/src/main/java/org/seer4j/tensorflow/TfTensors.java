@@ -2,6 +2,8 @@ package org.seer4j.tensorflow;
 
 import java.util.Arrays;
 import org.seer4j.core.tensor.Tensor;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
@@ -107,5 +109,11 @@ final class TfTensors {
 
     static String describe(int[] shape) {
         return Arrays.toString(shape);
+    }
+
+    /** An op output known to be float32, as the typed operand the op builders take. */
+    @SuppressWarnings("unchecked")
+    static Operand<TFloat32> asFloat(Output<?> o) {
+        return (Operand<TFloat32>) o;
     }
 }
