@@ -12,3 +12,9 @@ export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-268435456}
 # gigabytes (allocator regions, oneDNN's weight reorders), and with 4 KiB pages TensorFlow's 256GF step spent 72 s
 # of system time on 6 million page faults and 2.4x the CPU time it needs with huge pages (docs/scale.md).
 export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
+# MKL (inside libtorch: DJL's matrix products) keeps a buffer pool per thread that has called it, never handed back:
+# the DJL step calls it from the caller, the crop-group thread and their OpenMP workers, and the pools held 45-60 MB
+# of the bench step's peak RSS (798-834 MB with them off against 854-884 MB, no speed difference measurable;
+# compiled PyTorch, one calling thread, peaks the same either way; docs/performance.md). Off: MKL allocates through
+# malloc and frees at once, into glibc's arenas, which keep the pages for the next call.
+export MKL_DISABLE_FAST_MM=${MKL_DISABLE_FAST_MM:-1}
