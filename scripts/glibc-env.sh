@@ -1,5 +1,5 @@
-# glibc's allocator settings for a training step, shared by the seer4j launcher and the comparison scripts (so
-# PyTorch is measured under the same allocator as the engines). Source it; values already set are kept.
+# glibc's (and MKL's) allocator settings for a training step, shared by the seer4j launcher and the comparison
+# scripts (so PyTorch is measured under the same allocator as the engines). Source it; values already set are kept.
 # glibc must not hand big tensors back to the OS on every free (3-5x slower steps).
 # Blocks of 16 MiB and more are mapped on their own and unmapped when freed: glibc caps this threshold at 32 MiB
 # (a larger value is ignored and the threshold drifts up to 32 MiB), and in its arenas the weight-sized
@@ -14,7 +14,7 @@ export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-268435456}
 export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}
 # MKL (inside libtorch: DJL's matrix products) keeps a buffer pool per thread that has called it, never handed back:
 # the DJL step calls it from the caller, the crop-group thread and their OpenMP workers, and the pools held 45-60 MB
-# of the bench step's peak RSS (798-834 MB with them off against 854-884 MB, no speed difference measurable;
-# compiled PyTorch, one calling thread, peaks the same either way; docs/performance.md). Off: MKL allocates through
-# malloc and frees at once, into glibc's arenas, which keep the pages for the next call.
+# of the bench step's peak RSS (798-834 MB with them off against 854-884 MB, no speed difference measurable).
+# Compiled PyTorch, one calling thread, peaked at 856-890 MB with them off, 868-881 MB before (docs/performance.md).
+# Off, MKL allocates through malloc and frees at once, into glibc's arenas, which keep the pages for the next call.
 export MKL_DISABLE_FAST_MM=${MKL_DISABLE_FAST_MM:-1}
