@@ -94,5 +94,4 @@ final class BackwardRecompute {
         }
         return rewired;
     }
-
 }

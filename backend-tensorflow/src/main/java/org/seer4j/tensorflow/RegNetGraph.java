@@ -261,7 +261,6 @@ final class RegNetGraph {
         return out;
     }
 
-
     /** Training-mode BN of NHWC {@code x} on its batch statistics (TensorFlow's fused op). */
     private static FusedBatchNorm<TFloat32, TFloat32> batchStatisticsBn(Ops tf, Operand<TFloat32> x,
                                                                         Operand<TFloat32> gamma,

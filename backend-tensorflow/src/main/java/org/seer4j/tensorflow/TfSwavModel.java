@@ -242,8 +242,9 @@ final class TfSwavModel implements SwavModel {
                 } catch (TFInvalidArgumentException e) {
                     if (String.valueOf(e.getMessage()).contains("assertion failed")) {
                         throw new IllegalStateException("loss or batch statistics not finite at step "
-                                + plan.iteration() + "; training stopped before updating the weights (lower the learning rate, check"
-                                + " the input data for NaN/inf, or resume from an earlier checkpoint)", e);
+                                + plan.iteration() + "; training stopped before updating the weights (lower the"
+                                + " learning rate, check the input data for NaN/inf, or resume from an earlier"
+                                + " checkpoint)", e);
                     }
                     throw e;
                 }

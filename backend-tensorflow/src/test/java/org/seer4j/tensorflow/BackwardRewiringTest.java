@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -149,7 +150,7 @@ class BackwardRewiringTest {
             Operand<TFloat32> gamma = tf.constant(new float[] {1.5f, 0.5f, -1f});
             Operand<TFloat32> beta = tf.constant(new float[] {0.1f, -0.2f, 0.3f});
             Operand<TFloat32> empty = tf.constant(Shape.of(0), DataBuffers.ofFloats(0));
-            java.util.function.Function<Ops, Operand<TFloat32>> bnRelu = t -> t.nn.relu(t.nn.fusedBatchNorm(in, gamma,
+            Function<Ops, Operand<TFloat32>> bnRelu = t -> t.nn.relu(t.nn.fusedBatchNorm(in, gamma,
                     beta, empty, empty, FusedBatchNorm.epsilon(1e-5f), FusedBatchNorm.isTraining(true),
                     FusedBatchNorm.dataFormat("NHWC")).y());
             Operand<TFloat32> relu = bnRelu.apply(tf);
